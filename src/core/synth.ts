@@ -1,0 +1,68 @@
+import type { IConstruct } from 'constructs';
+import { recordedDiagnostics } from '../constructs/private/report';
+import { STACK_EMITTERS } from '../emit/registry';
+import { emitTerraform } from '../emit/terraform';
+import { lowerStack } from '../ir/lower';
+import { runIrRules } from '../ir/rules';
+import type { StackIr } from '../ir/types';
+import { type Diagnostic, DiagnosticBag, sortDiagnostics } from './diagnostics';
+import { CORE_CODES, diag } from './errors';
+import type { TailnetStack } from './stack';
+import type { StackOutput } from './writer';
+
+export interface StackSynthesis extends StackOutput {
+  readonly ir: StackIr;
+  /** warnings and infos; errors never reach a result, they are thrown */
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * The phase driver (DESIGN.md pipeline). Each phase collects every diagnostic of every stack and throws them at
+ * once; nothing is written by this function.
+ */
+export function synthesizeStacks(stacks: readonly TailnetStack[]): StackSynthesis[] {
+  stacks.forEach(freeze);
+  const validation = new DiagnosticBag();
+  for (const stack of stacks) validation.addAll(validateTree(stack));
+  validation.throwIfErrors();
+
+  const irs = stacks.map(lowerStack);
+  const rules = new DiagnosticBag();
+  rules.addAll(validation.all);
+  for (const ir of irs) rules.addAll(runIrRules(ir));
+  rules.throwIfErrors();
+
+  return stacks.map((stack, i) =>
+    emitStack(
+      stack,
+      irs[i],
+      rules.all.filter((d) => d.path.startsWith(stack.node.path)),
+    ),
+  );
+}
+
+/** Phase 1: no construct may be added to the model after this (the stack itself stays open for the Terraform emitter). */
+function freeze(stack: TailnetStack): void {
+  for (const c of stack.node.findAll()) if (c !== stack) c.node.lock();
+}
+
+/** Phase 2: what constructs recorded when they were made, plus `node.addValidation` results. */
+function validateTree(stack: TailnetStack): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const c of stack.node.findAll() as IConstruct[]) {
+    out.push(...recordedDiagnostics(c));
+    for (const message of c.node.validate()) out.push(diag(CORE_CODES.emptyRule, c.node.path, message));
+  }
+  return out;
+}
+
+/** Phases 5–6: pure emitters, then the Terraform emitter (which adds L1 resources to the stack). */
+function emitStack(stack: TailnetStack, ir: StackIr, diagnostics: Diagnostic[]): StackSynthesis {
+  const files = new Map<string, string>();
+  for (const emitter of STACK_EMITTERS) {
+    for (const f of emitter.emit(ir)) files.set(f.path, f.content);
+  }
+  for (const f of emitTerraform(ir, stack, files)) files.set(f.path, f.content);
+  const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { stack: ir.name, ir, files: sorted, diagnostics: sortDiagnostics(diagnostics) };
+}

@@ -1,0 +1,5 @@
+import type { Emitter } from './emitter';
+import { policyEmitter } from './policy';
+
+/** The pure emitters every stack runs, in no particular order (their file paths never overlap). */
+export const STACK_EMITTERS: readonly Emitter[] = [policyEmitter];

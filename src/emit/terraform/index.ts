@@ -1,0 +1,61 @@
+import { LocalBackend, type TerraformStack, TerraformVariable } from 'cdktf';
+import { printSortedJson } from '../../core/canonical/json';
+import type { StackIr, TerraformIr } from '../../ir/types';
+import type { EmittedFile } from '../emitter';
+import { TailscaleAcl } from './l1/policy';
+import { TailscaleProvider, type TailscaleProviderConfig } from './l1/provider';
+
+export const TERRAFORM_FILE = 'terraform/cdk.tf.json';
+
+/**
+ * The Terraform emitter. Unlike the others it adds cdktf L1 resources to the stack (so users can mix their own
+ * cdktf resources into the same stack) and then prints the stack's Terraform JSON. It reads only the IR and the
+ * files the pure emitters produced (the policy text goes into `tailscale_acl` verbatim, comments included).
+ */
+export function emitTerraform(ir: StackIr, stack: TerraformStack, files: ReadonlyMap<string, string>): EmittedFile[] {
+  if (!ir.terraform.enabled) return [];
+  // A relative state path: the default local backend writes an absolute path, different on every machine.
+  new LocalBackend(stack, { path: `terraform.${ir.name}.tfstate` });
+  new TailscaleProvider(stack, 'tailscale', providerConfig(stack, ir.terraform));
+  const policy = files.get('policy.hujson');
+  if (policy !== undefined) {
+    new TailscaleAcl(stack, 'policy', {
+      acl: policy,
+      ...(ir.terraform.overwriteExistingPolicy ? { overwriteExistingContent: true } : {}),
+      ...(ir.terraform.resetPolicyOnDestroy ? { resetAclOnDestroy: true } : {}),
+    });
+  }
+  return [{ path: TERRAFORM_FILE, content: terraformJson(stack) }];
+}
+
+/** Credentials only from sensitive variables or the provider's own environment variables, never literals. */
+function providerConfig(stack: TerraformStack, tf: TerraformIr): TailscaleProviderConfig {
+  const base = { ...(tf.tailnet ? { tailnet: tf.tailnet } : {}) };
+  const variable = (id: string, description: string, sensitive: boolean) =>
+    new TerraformVariable(stack, id, { type: 'string', description, sensitive, nullable: false }).stringValue;
+  switch (tf.auth) {
+    case 'oauth':
+      return {
+        ...base,
+        oauthClientId: variable(
+          'tailscale_oauth_client_id',
+          'ID of the Tailscale OAuth client (trust credential)',
+          false,
+        ),
+        oauthClientSecret: variable('tailscale_oauth_client_secret', 'Secret of the Tailscale OAuth client', true),
+        ...(tf.oauthScopes ? { scopes: [...tf.oauthScopes] } : {}),
+      };
+    case 'apiKey':
+      return { ...base, apiKey: variable('tailscale_api_key', 'Tailscale API access token', true) };
+    case 'environment':
+      return base;
+  }
+}
+
+/** The stack's Terraform JSON, key-sorted like cdktf's own output, without the cdktf version stamp. */
+function terraformJson(stack: TerraformStack): string {
+  stack.prepareStack();
+  const tf = stack.toTerraform() as { '//'?: { metadata?: Record<string, unknown> } };
+  if (tf['//']?.metadata) delete tf['//'].metadata.version;
+  return printSortedJson(tf);
+}

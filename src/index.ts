@@ -1,0 +1,13 @@
+export * from './constructs/address';
+export * from './constructs/device';
+export * from './constructs/grant';
+export * from './constructs/identity';
+export * from './constructs/policy-extras';
+export * from './constructs/ports';
+export * from './constructs/selector';
+export * from './constructs/ssh';
+export * from './constructs/tests';
+export * from './core/app';
+export * from './core/diagnostics';
+export * from './core/stack';
+export type * as ir from './ir/types';

@@ -1,0 +1,49 @@
+import type {
+  AclIr,
+  AutoApproverIr,
+  DeviceIr,
+  GrantIr,
+  Group,
+  Host,
+  IpSet,
+  NodeAttrIr,
+  PolicyTestIr,
+  Posture,
+  SshRuleIr,
+  SshTestIr,
+  TagOwner,
+} from './types';
+
+/** What one construct contributes to the IR when lowered. The lowering driver gathers and sorts them. */
+export type IrContribution =
+  | { readonly kind: 'group'; readonly value: Group }
+  | { readonly kind: 'tagOwner'; readonly value: TagOwner }
+  | { readonly kind: 'host'; readonly value: Host }
+  | { readonly kind: 'ipset'; readonly value: IpSet }
+  | { readonly kind: 'posture'; readonly value: Posture }
+  | { readonly kind: 'grant'; readonly value: GrantIr }
+  | { readonly kind: 'acl'; readonly value: AclIr }
+  | { readonly kind: 'ssh'; readonly value: SshRuleIr }
+  | { readonly kind: 'nodeAttr'; readonly value: NodeAttrIr }
+  | { readonly kind: 'autoApprover'; readonly value: AutoApproverIr }
+  | { readonly kind: 'test'; readonly value: PolicyTestIr }
+  | { readonly kind: 'sshTest'; readonly value: SshTestIr }
+  | { readonly kind: 'device'; readonly value: DeviceIr };
+
+export type IrContributionKind = IrContribution['kind'];
+
+/** Implemented by every construct that lowers to the IR. */
+export interface ILowerable {
+  /** @internal */
+  _lower(): IrContribution[];
+}
+
+const LOWERABLE = Symbol.for('tailnet-cdk.lowerable');
+
+export function markLowerable(x: object): void {
+  Object.defineProperty(x, LOWERABLE, { value: true, enumerable: false });
+}
+
+export function isLowerable(x: unknown): x is ILowerable {
+  return typeof x === 'object' && x !== null && LOWERABLE in x;
+}

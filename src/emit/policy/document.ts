@@ -77,9 +77,10 @@ export function policyDocument(ir: StackIr): PolicySection[] {
     undefined,
     p.sshTests.map(({ source, ...rest }) => entry(source.path, undefined, dropEmpty(rest))),
   );
-  for (const [key, value] of Object.entries(p.settings)) {
-    if (value !== undefined) sections.push({ key, kind: 'value', value });
-  }
+  const settings = Object.entries(p.settings).filter(([, value]) => value !== undefined);
+  settings.forEach(([key, value], i) => {
+    sections.push({ key, kind: 'value', value, ...(i === 0 ? { comment: 'Tailnet-wide settings.' } : {}) });
+  });
   return sections;
 }
 

@@ -55,6 +55,11 @@ export const CORE_CODES = defineCodes({
   invalidName: { code: 'TN1021', severity: 'error', title: 'name is malformed' },
   policyRejected: { code: 'TN1022', severity: 'error', title: 'synthesized policy fails validation' },
   invalidPosture: { code: 'TN1023', severity: 'error', title: 'posture condition is malformed' },
+  constructValidation: {
+    code: 'TN1025',
+    severity: 'error',
+    title: 'a construct validation (node.addValidation) failed',
+  },
   lockedTree: { code: 'TN1024', severity: 'error', title: 'construct added after synthesis started' },
   terraformLiteralSecret: { code: 'TN4001', severity: 'error', title: 'credential given as a literal value' },
   terraformSchema: { code: 'TN4002', severity: 'error', title: 'Terraform attribute not in the provider schema' },

@@ -51,9 +51,16 @@ function validateTree(stack: TailnetStack): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const c of stack.node.findAll() as IConstruct[]) {
     out.push(...recordedDiagnostics(c));
-    for (const message of c.node.validate()) out.push(diag(CORE_CODES.emptyRule, c.node.path, message));
+    for (const message of c.node.validate()) out.push(validationDiagnostic(c.node.path, message));
   }
   return out;
+}
+
+/** `node.addValidation` messages may start with their code (`TN4001 …`); others get the generic code. */
+function validationDiagnostic(path: string, message: string): Diagnostic {
+  const coded = /^(TN\d{4}) (.*)$/s.exec(message);
+  if (!coded) return diag(CORE_CODES.constructValidation, path, message);
+  return { severity: 'error', code: coded[1], path, message: coded[2] };
 }
 
 /** Phases 5–6: pure emitters, then the Terraform emitter (which adds L1 resources to the stack). */

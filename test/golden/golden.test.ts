@@ -20,7 +20,13 @@ function actualFiles(build: (app: TailnetApp) => void): Map<string, string> {
   try {
     const results = app.synthesize();
     for (const r of results) for (const [p, c] of r.files) files.set(`${r.stack}/${p}`, c);
-    files.set('diagnostics.txt', `${results.flatMap((r) => r.diagnostics).map(formatDiagnostic).join('\n')}\n`);
+    files.set(
+      'diagnostics.txt',
+      `${results
+        .flatMap((r) => r.diagnostics)
+        .map(formatDiagnostic)
+        .join('\n')}\n`,
+    );
   } catch (e) {
     if (!SynthError.isSynthError(e)) throw e;
     files.set('diagnostics.txt', `${e.message}\n`);
@@ -30,9 +36,11 @@ function actualFiles(build: (app: TailnetApp) => void): Map<string, string> {
 
 function listFiles(dir: string, prefix = ''): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? listFiles(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+    );
 }
 
 describe('golden artifacts', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { TailnetApp } from '../../src';
-import { ANY, Autogroup, Grant, Group, Ip, type Selector, SshRule, SshUser, Tag, TailnetStack } from '../../src';
+import { ANY, type AnySelector, Autogroup, Grant, Group, Ip, SshRule, SshUser, Tag, TailnetStack } from '../../src';
 
 /** A random but valid tailnet model, as plain data, so the same model can be built in any declaration order. */
 export interface ModelSpec {
@@ -71,7 +71,7 @@ export function buildModel(
   order: (xs: number) => number[] = (n) => [...Array(n).keys()],
 ): TailnetStack {
   const stack = new TailnetStack(app, 'prop', { tailnetDomain: 'example.com' });
-  const selectors = new Map<string, Selector>([
+  const selectors = new Map<string, AnySelector>([
     ['autogroup:member', Autogroup.MEMBER],
     ['*', ANY],
   ]);

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import { EXIT, UsageError } from '../exit';
 
+/**
+ * Runs a command module loaded on demand (plain `require`: the CLI is CommonJS, and loading only the command
+ * being run keeps start-up fast) and turns its outcome into an exit code.
+ */
 export async function runCommand(
-  load: () => Promise<{ run(...args: never[]): Promise<number> | number }>,
+  load: () => { run(...args: never[]): Promise<number> | number },
   ...args: unknown[]
 ): Promise<void> {
   try {

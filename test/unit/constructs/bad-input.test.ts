@@ -24,7 +24,11 @@ describe('bad input', () => {
   it('fails on a tag name without the tag: prefix', () => {
     const { app, stack } = newStack();
     new Tag(stack, 'Bad', { name: 'server', owners });
-    expect(only(app)).toMatchObject({ code: 'TN1001', path: 'test/Bad', message: 'tag names start with "tag:", got "server"' });
+    expect(only(app)).toMatchObject({
+      code: 'TN1001',
+      path: 'test/Bad',
+      message: 'tag names start with "tag:", got "server"',
+    });
   });
 
   it('fails on a tag whose name starts with a digit', () => {
@@ -67,7 +71,11 @@ describe('bad input', () => {
     const { app, stack } = newStack();
     const inner = new Group(stack, 'Inner', { members: ['alice@example.com'] });
     new Group(stack, 'Outer', { members: [inner as never] });
-    expect(only(app)).toMatchObject({ code: 'TN1004', path: 'test/Outer', message: 'members: "group:inner": group members cannot be recursive' });
+    expect(only(app)).toMatchObject({
+      code: 'TN1004',
+      path: 'test/Outer',
+      message: 'members: "group:inner": group members cannot be recursive',
+    });
   });
 
   it('fails on autogroup:self as the source of a grant', () => {
@@ -94,13 +102,19 @@ describe('bad input', () => {
     const { app, stack } = newStack();
     const server = new Tag(stack, 'Server', { owners });
     new Grant(stack, 'Lan', { src: [server], dst: [Address.of('192.168.1.0/33')], ip: [Ip.ALL] });
-    expect(only(app)).toMatchObject({ code: 'TN1007', path: 'test/Lan', message: 'dst: "192.168.1.0/33" is not an IP address or CIDR' });
+    expect(only(app)).toMatchObject({
+      code: 'TN1007',
+      path: 'test/Lan',
+      message: 'dst: "192.168.1.0/33" is not an IP address or CIDR',
+    });
   });
 
   it('fails on a CIDR with host bits set, naming the network', () => {
     const { app, stack } = newStack();
     new Device(stack, 'Router', { tags: [new Tag(stack, 'R', { owners })], advertiseRoutes: ['192.168.1.5/24'] });
-    expect(only(app).message).toBe('advertiseRoutes: "192.168.1.5/24" has host bits set; the network is 192.168.1.0/24');
+    expect(only(app).message).toBe(
+      'advertiseRoutes: "192.168.1.5/24" has host bits set; the network is 192.168.1.0/24',
+    );
   });
 
   it('fails on duplicate device names, pointing at the first', () => {

@@ -1,8 +1,8 @@
 import {
   AclRule,
   Address,
-  Autogroup,
   AutoApprover,
+  Autogroup,
   Device,
   Grant,
   Group,
@@ -36,11 +36,30 @@ export function build(app: TailnetApp): void {
   new Posture(stack, 'Base', { conditions: ["node:os IN ['macos', 'linux']", "node:tsVersion >= '1.60'"] });
   new Grant(stack, 'EngToServers', { src: [eng], dst: [server], ip: [Ip.tcp(22, 443)], srcPosture: ['posture:base'] });
   new Grant(stack, 'OpsEverywhere', { src: [ops], dst: [prod, nas], ip: [Ip.ALL], via: [router] });
-  new Grant(stack, 'WebUi', { src: [Autogroup.MEMBER], dst: [server], app: { 'example.com/cap/webui': [{ role: 'viewer' }] } });
+  new Grant(stack, 'WebUi', {
+    src: [Autogroup.MEMBER],
+    dst: [server],
+    app: { 'example.com/cap/webui': [{ role: 'viewer' }] },
+  });
   new Grant(stack, 'ExitNodes', { src: [Autogroup.MEMBER], dst: [Autogroup.INTERNET], ip: [Ip.ALL] });
-  new AclRule(stack, 'LegacyDns', { src: [Address.of('100.64.0.0/10')], proto: 'udp', dst: [{ target: nas, ports: [53] }] });
-  new SshRule(stack, 'OpsCheck', { action: 'check', src: [ops], dst: [server], users: [SshUser.ROOT, SshUser.NONROOT], checkPeriod: '20h' });
-  new SshRule(stack, 'OwnDevices', { src: [Autogroup.MEMBER], dst: [Autogroup.SELF], users: [SshUser.localpart('example.com')], acceptEnv: ['GIT_*'] });
+  new AclRule(stack, 'LegacyDns', {
+    src: [Address.of('100.64.0.0/10')],
+    proto: 'udp',
+    dst: [{ target: nas, ports: [53] }],
+  });
+  new SshRule(stack, 'OpsCheck', {
+    action: 'check',
+    src: [ops],
+    dst: [server],
+    users: [SshUser.ROOT, SshUser.NONROOT],
+    checkPeriod: '20h',
+  });
+  new SshRule(stack, 'OwnDevices', {
+    src: [Autogroup.MEMBER],
+    dst: [Autogroup.SELF],
+    users: [SshUser.localpart('example.com')],
+    acceptEnv: ['GIT_*'],
+  });
   new AutoApprover(stack, 'Routers', { approvers: [router], routes: ['192.168.10.0/24'], exitNode: true });
   new NodeAttr(stack, 'Funnel', { target: [server], attr: ['funnel'] });
   new Device(stack, 'Gateway', { tags: [router], advertiseRoutes: ['192.168.10.0/24'], exitNode: true });

@@ -1,0 +1,42 @@
+import { type Diagnostic, sortDiagnostics } from '../core/diagnostics';
+import { diag } from '../core/errors';
+import { POLICY_CODES } from './codes';
+import { type CompiledPolicy, type CompileOptions, compilePolicy } from './compile';
+import type { Inventory } from './inventory';
+import { positionLabel } from './source';
+import { runPolicyTests, type TestResult } from './tests';
+import { type PolicyInput, type ValidateOptions, validatePolicy } from './validate';
+
+export interface PolicyCheck {
+  readonly diagnostics: Diagnostic[];
+  readonly compiled?: CompiledPolicy;
+  readonly testResults: TestResult[];
+}
+
+/**
+ * What a policy save does on SaaS: validate, then run `tests`/`sshTests` against the tailnet (§11). Unlike SaaS,
+ * which answers only "test(s) failed", each failing assertion gets its own diagnostic at the test's position.
+ */
+export function checkPolicy(
+  input: PolicyInput,
+  inventory: Inventory,
+  options: ValidateOptions & CompileOptions,
+): PolicyCheck {
+  const validation = validatePolicy(input, options);
+  if (!validation.policy || !validation.source) return { diagnostics: validation.diagnostics, testResults: [] };
+  const compiled = compilePolicy(validation.policy, inventory, options);
+  const testResults = runPolicyTests(compiled);
+  const source = validation.source;
+  const failures = testResults
+    .filter((r) => !r.passed)
+    .map((r) => {
+      const detail = r.problem ?? r.failures.map((f) => `${f.src}${f.dst ? ` -> ${f.dst}` : ''}: ${f.got}`).join('; ');
+      return diag(
+        POLICY_CODES.testFailed,
+        positionLabel(source, [r.section, r.index]),
+        `test(s) failed: ${r.assertion}: ${detail}`,
+        'fix the rules or the test; SaaS would reject this policy',
+      );
+    });
+  return { diagnostics: sortDiagnostics([...validation.diagnostics, ...failures]), compiled, testResults };
+}

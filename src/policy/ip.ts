@@ -1,0 +1,225 @@
+import ipaddr from 'ipaddr.js';
+
+/**
+ * IP addresses as bigints (IPv4 and IPv6 alike), so prefixes, ranges and ipsets are plain integer intervals.
+ * Strict parsing: IPv4 must be four decimal parts (`10.0` is not an address, facts §8.3 headscale example).
+ */
+export type Family = 4 | 6;
+
+export interface IpAddress {
+  readonly family: Family;
+  readonly value: bigint;
+}
+
+/** An inclusive interval of addresses of one family. */
+export interface IpRange {
+  readonly family: Family;
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+const V4_BITS = 32n;
+const V6_BITS = 128n;
+
+function bitsOf(family: Family): bigint {
+  return family === 4 ? V4_BITS : V6_BITS;
+}
+
+function bytesToBigint(bytes: readonly number[]): bigint {
+  let v = 0n;
+  for (const b of bytes) v = (v << 8n) | BigInt(b);
+  return v;
+}
+
+const V4_RE = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
+
+export function parseIp(text: string): IpAddress | undefined {
+  const s = text.trim();
+  const v4 = V4_RE.exec(s);
+  if (v4) {
+    const octets = [Number(v4[1]), Number(v4[2]), Number(v4[3]), Number(v4[4])];
+    // Like Go's netip: four decimal octets, no leading zeros (inet_aton's `010` = 8 is a trap).
+    return octets.every((o) => o <= 255) ? { family: 4, value: bytesToBigint(octets) } : undefined;
+  }
+  if (!s.includes(':') || s.includes('%')) return undefined;
+  try {
+    return { family: 6, value: bytesToBigint(ipaddr.IPv6.parse(s).toByteArray()) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `a.b.c.d/n`, `v6/n`, or a bare address (a /32 or /128). Host bits are masked off, like Go's Prefix.Masked. */
+export function parsePrefix(text: string): IpRange | undefined {
+  const s = text.trim();
+  const slash = s.indexOf('/');
+  if (slash < 0) {
+    const ip = parseIp(s);
+    return ip && { family: ip.family, first: ip.value, last: ip.value };
+  }
+  const ip = parseIp(s.slice(0, slash));
+  const lenText = s.slice(slash + 1);
+  if (!ip || !/^\d{1,3}$/.test(lenText)) return undefined;
+  const len = BigInt(Number(lenText));
+  const bits = bitsOf(ip.family);
+  if (len > bits) return undefined;
+  const hostBits = bits - len;
+  const first = (ip.value >> hostBits) << hostBits;
+  return { family: ip.family, first, last: first + (1n << hostBits) - 1n };
+}
+
+/** `192.0.2.4-192.0.2.12` (ipsets only, facts §3.1). */
+export function parseIpRange(text: string): IpRange | undefined {
+  const [a, b, extra] = text.split('-');
+  if (extra !== undefined || b === undefined) return undefined;
+  const first = parseIp(a);
+  const last = parseIp(b);
+  if (!first || !last || first.family !== last.family || first.value > last.value) return undefined;
+  return { family: first.family, first: first.value, last: last.value };
+}
+
+export function isCidrText(text: string): boolean {
+  return text.includes('/') && parsePrefix(text) !== undefined;
+}
+
+export function rangeContains(r: IpRange, family: Family, value: bigint): boolean {
+  return r.family === family && r.first <= value && value <= r.last;
+}
+
+export function rangesOverlap(a: IpRange, b: IpRange): boolean {
+  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+}
+
+export function rangeCovers(outer: IpRange, inner: IpRange): boolean {
+  return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
+}
+
+/** Number of host bits a prefix-shaped range spans (for longest-prefix match: smaller = more specific). */
+export function rangeSize(r: IpRange): bigint {
+  return r.last - r.first + 1n;
+}
+
+export function formatIp(ip: IpAddress): string {
+  if (ip.family === 4) {
+    const v = Number(ip.value);
+    return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+  }
+  const parts: number[] = [];
+  for (let i = 7; i >= 0; i--) parts.push(Number((ip.value >> BigInt(i * 16)) & 0xffffn));
+  return ipaddr.IPv6.parse(parts.map((p) => p.toString(16)).join(':')).toString();
+}
+
+/** Canonical text of an address, used as a map key (`fd7a:115c:a1e0::1` however it was written). */
+export function canonicalIp(text: string): string | undefined {
+  const ip = parseIp(text);
+  return ip && formatIp(ip);
+}
+
+/**
+ * A set of addresses: sorted, merged intervals per family, with O(log n) membership.
+ * Used for rule address selectors, `*`, autogroup:internet, ipsets and approved routes.
+ */
+export class RangeSet {
+  static readonly EMPTY = new RangeSet([]);
+  private readonly v4: IpRange[];
+  private readonly v6: IpRange[];
+
+  constructor(ranges: Iterable<IpRange>) {
+    const all = [...ranges];
+    this.v4 = mergeRanges(all.filter((r) => r.family === 4));
+    this.v6 = mergeRanges(all.filter((r) => r.family === 6));
+  }
+
+  get ranges(): IpRange[] {
+    return [...this.v4, ...this.v6];
+  }
+
+  get isEmpty(): boolean {
+    return this.v4.length === 0 && this.v6.length === 0;
+  }
+
+  has(family: Family, value: bigint): boolean {
+    const list = family === 4 ? this.v4 : this.v6;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = list[mid];
+      if (value < r.first) hi = mid - 1;
+      else if (value > r.last) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  hasIp(ip: IpAddress): boolean {
+    return this.has(ip.family, ip.value);
+  }
+
+  overlaps(range: IpRange): boolean {
+    const list = range.family === 4 ? this.v4 : this.v6;
+    return list.some((r) => rangesOverlap(r, range));
+  }
+
+  union(other: RangeSet): RangeSet {
+    return new RangeSet([...this.ranges, ...other.ranges]);
+  }
+
+  subtract(other: RangeSet): RangeSet {
+    let result = this.ranges;
+    for (const cut of other.ranges) result = result.flatMap((r) => subtractRange(r, cut));
+    return new RangeSet(result);
+  }
+}
+
+function mergeRanges(ranges: IpRange[]): IpRange[] {
+  const sorted = [...ranges].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  const out: IpRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.first <= last.last + 1n) {
+      if (r.last > last.last) out[out.length - 1] = { family: r.family, first: last.first, last: r.last };
+    } else {
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+function subtractRange(r: IpRange, cut: IpRange): IpRange[] {
+  if (!rangesOverlap(r, cut)) return [r];
+  const out: IpRange[] = [];
+  if (r.first < cut.first) out.push({ family: r.family, first: r.first, last: cut.first - 1n });
+  if (r.last > cut.last) out.push({ family: r.family, first: cut.last + 1n, last: r.last });
+  return out;
+}
+
+function prefixes(...texts: string[]): IpRange[] {
+  return texts.map((t) => parsePrefix(t)!);
+}
+
+/** §3.3: the tailnet's own address space, which `*` as src covers (minus the ChromeOS VM range). */
+export const TAILNET_V4 = parsePrefix('100.64.0.0/10')!;
+export const TAILNET_V6 = parsePrefix('fd7a:115c:a1e0::/48')!;
+const CHROMEOS_VM_RANGE = parsePrefix('100.115.92.0/23')!;
+
+export const WILDCARD_SRC_TAILNET = new RangeSet([TAILNET_V4, TAILNET_V6]).subtract(new RangeSet([CHROMEOS_VM_RANGE]));
+
+/** Every address of both families (`*` as dst, autogroup:danger-all as src). */
+export const ALL_ADDRESSES = new RangeSet(prefixes('0.0.0.0/0', '::/0'));
+
+/** §3.2 technical definition of autogroup:internet. Loopback and multicast are deliberately *not* excluded. */
+export const INTERNET = new RangeSet(prefixes('0.0.0.0/0', '2000::/3')).subtract(
+  new RangeSet(prefixes('10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '169.254.0.0/16')),
+);
+
+/** Tailscale's reserved service range: an ipPool may not overlap it (facts §10). */
+export const RESERVED_SERVICE_RANGE = parsePrefix('100.100.100.0/24')!;
+
+export function isExitRoute(r: IpRange): boolean {
+  return r.first === 0n && r.last === (1n << bitsOf(r.family)) - 1n;
+}
+
+export function isTailnetAddress(ip: IpAddress): boolean {
+  return rangeContains(ip.family === 4 ? TAILNET_V4 : TAILNET_V6, ip.family, ip.value);
+}

@@ -1,5 +1,6 @@
 import type { IConstruct } from 'constructs';
 import { recordedDiagnostics } from '../constructs/private/report';
+import { checkSynthesizedPolicy } from '../emit/policy/check';
 import { STACK_EMITTERS } from '../emit/registry';
 import { emitTerraform } from '../emit/terraform';
 import { lowerStack } from '../ir/lower';
@@ -32,13 +33,25 @@ export function synthesizeStacks(stacks: readonly TailnetStack[]): StackSynthesi
   for (const ir of irs) rules.addAll(runIrRules(ir));
   rules.throwIfErrors();
 
-  return stacks.map((stack, i) =>
+  const emitted = stacks.map((stack, i) =>
     emitStack(
       stack,
       irs[i],
-      rules.all.filter((d) => d.path.startsWith(stack.node.path)),
+      rules.all.filter((d) => isUnder(d.path, stack.node.path)),
     ),
   );
+  // Phase 6: the policy engine checks what we are about to write, as Tailscale would on save.
+  const checked = new DiagnosticBag();
+  for (const r of emitted) checked.addAll(checkSynthesizedPolicy(r.ir, r.files));
+  checked.throwIfErrors();
+  return emitted.map((r) => ({
+    ...r,
+    diagnostics: sortDiagnostics([...r.diagnostics, ...checked.all.filter((d) => isUnder(d.path, r.ir.source.path))]),
+  }));
+}
+
+function isUnder(path: string, stackPath: string): boolean {
+  return path === stackPath || path.startsWith(`${stackPath}/`);
 }
 
 /** Phase 1: no construct may be added to the model after this (the stack itself stays open for the Terraform emitter). */

@@ -3,9 +3,15 @@ import { diag } from '../core/errors';
 import { POLICY_CODES } from './codes';
 import { type CompiledPolicy, type CompileOptions, compilePolicy } from './compile';
 import type { Inventory } from './inventory';
+import { withRepresentativeDevices } from './representatives';
 import { positionLabel } from './source';
 import { runPolicyTests, type TestResult } from './tests';
 import { type PolicyInput, type ValidateOptions, validatePolicy } from './validate';
+
+export interface CheckOptions {
+  /** Test identities no device carries get a representative device, as SaaS tests need none (§11). */
+  readonly representativeDevices?: boolean;
+}
 
 export interface PolicyCheck {
   readonly diagnostics: Diagnostic[];
@@ -20,11 +26,12 @@ export interface PolicyCheck {
 export function checkPolicy(
   input: PolicyInput,
   inventory: Inventory,
-  options: ValidateOptions & CompileOptions,
+  options: ValidateOptions & CompileOptions & CheckOptions,
 ): PolicyCheck {
   const validation = validatePolicy(input, options);
   if (!validation.policy || !validation.source) return { diagnostics: validation.diagnostics, testResults: [] };
-  const compiled = compilePolicy(validation.policy, inventory, options);
+  const devices = options.representativeDevices ? withRepresentativeDevices(validation.policy, inventory) : inventory;
+  const compiled = compilePolicy(validation.policy, devices, options);
   const testResults = runPolicyTests(compiled);
   const source = validation.source;
   const failures = testResults

@@ -1,5 +1,5 @@
 /** Policy engine: parse + validate policy files, device inventories, compile, evaluate, run policy tests. */
-export { checkPolicy, type PolicyCheck } from './check';
+export { type CheckOptions, checkPolicy, type PolicyCheck } from './check';
 export { POLICY_CODES } from './codes';
 export { type CompiledPolicy, type CompileOptions, compilePolicy, type NetUnit } from './compile';
 export type { SshLoginMap, SshUnit } from './compile-ssh';
@@ -23,6 +23,7 @@ export {
 } from './inventory';
 export { INTERNET, type IpRange, parseIp, parsePrefix, RangeSet } from './ip';
 export type { AclRule, Grant, NodeAttr, PolicyFile, PolicyTest, RuleRef, SshRule, SshTest } from './model';
+export { withRepresentativeDevices } from './representatives';
 export {
   ALL_PORTS,
   AUTOGROUPS,

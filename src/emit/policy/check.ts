@@ -1,0 +1,49 @@
+import type { Diagnostic } from '../../core/diagnostics';
+import { CORE_CODES } from '../../core/errors';
+import type { StackIr } from '../../ir/types';
+import { checkPolicy, parseInventory } from '../../policy';
+import { INVENTORY_FILE } from '../inventory';
+
+/**
+ * The synthesized policy goes through the same validator and test runner as any policy file (what Tailscale does
+ * on save), against the stack's declared inventory. Findings point at the construct that produced the rule: the
+ * provenance comment above it (`// <stack>/<path>`) maps a policy line back to its construct.
+ */
+export function checkSynthesizedPolicy(
+  ir: StackIr,
+  files: ReadonlyMap<string, string>,
+  file = 'policy.hujson',
+): Diagnostic[] {
+  const text = files.get(file);
+  if (text === undefined) return [];
+  const devicesText = files.get(INVENTORY_FILE) ?? '{"devices":[]}';
+  const { inventory } = parseInventory({ text: devicesText, file: INVENTORY_FILE });
+  const check = checkPolicy({ text, file: `out/${ir.name}/${file}` }, inventory ?? { devices: [] }, {
+    dialect: 'tailscale',
+    representativeDevices: true,
+    ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}),
+  });
+  const lines = text.split('\n');
+  return check.diagnostics.map((d) => attribute(ir, d, lines));
+}
+
+function attribute(ir: StackIr, d: Diagnostic, lines: readonly string[]): Diagnostic {
+  const line = Number(/:(\d+):\d+$/.exec(d.path)?.[1] ?? 0);
+  const construct = constructAbove(lines, line, `${ir.name}/`) ?? ir.source.path;
+  return {
+    ...d,
+    code: d.severity === 'error' && !d.code.startsWith('TN5') ? CORE_CODES.policyRejected.code : d.code,
+    path: construct,
+    related: [{ path: d.path, message: 'in the synthesized policy' }, ...(d.related ?? [])],
+  };
+}
+
+/** The provenance comment of the rule that contains `line` (1-based), searching upwards. */
+function constructAbove(lines: readonly string[], line: number, prefix: string): string | undefined {
+  for (let i = Math.min(line, lines.length) - 1; i >= 0; i--) {
+    const m = /^\t+\/\/ (\S+)$/.exec(lines[i]);
+    if (m?.[1].startsWith(prefix)) return m[1];
+    if (/^\t[^\t]/.test(lines[i]) && i < line - 1) return undefined; // reached a top-level section
+  }
+  return undefined;
+}

@@ -1,0 +1,7 @@
+export * from './auth-key';
+export * from './codes';
+export * from './control-server';
+export * from './operator';
+export * from './operator-resources';
+export * from './sidecar';
+export * from './workload';

@@ -1,0 +1,90 @@
+import { Document, isScalar, parse, Scalar, visit } from 'yaml';
+
+/**
+ * Canonical YAML for Kubernetes manifests, Helm values and Headscale's config. Rules (facts/construct-style.md
+ * "Determinism"): the YAML 1.1 schema pinned, as cdk8s does, because Kubernetes (sigs.k8s.io/yaml, go-yaml v2) and
+ * Helm still read YAML 1.1, where `yes`, `on`, `off`, `y`, `0755`, `1_000`, `12:30` are not strings; every string
+ * that either YAML 1.1 or 1.2 would read as something else is double-quoted; no line folding (`lineWidth: 0`);
+ * 2-space indent, LF, one final newline; `null`/`undefined` members are dropped.
+ *
+ * Key order: `keys: 'sorted'` (default) sorts every map, except that `apiVersion`, `kind`, `metadata`, `name` and
+ * `namespace` come first where present, so manifests read as people expect. `keys: 'given'` keeps the caller's
+ * order (for files where order carries meaning to a reader, such as Headscale's config sections).
+ */
+export interface YamlOptions {
+  readonly keys?: 'sorted' | 'given';
+  /** Comment lines printed above the document. @default - none */
+  readonly header?: readonly string[];
+}
+
+/** Keys that lead a map, in this order, when keys are sorted. */
+const LEADING_KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'namespace'];
+
+export function printYaml(value: unknown, options: YamlOptions = {}): string {
+  const data = (options.keys ?? 'sorted') === 'sorted' ? orderKeys(dropNulls(value)) : dropNulls(value);
+  const doc = new Document(data, { version: '1.1' });
+  visit(doc, {
+    Scalar(_key, node) {
+      quoteIfAmbiguous(node);
+    },
+  });
+  const body = doc.toString({ lineWidth: 0, minContentWidth: 0, indent: 2, indentSeq: true });
+  return commentLines(options.header) + body;
+}
+
+/** Several documents in one file, separated by `---` (the form `kubectl apply -f` reads). */
+export function printYamlStream(values: readonly unknown[], options: YamlOptions = {}): string {
+  const docs = values.map((v) => printYaml(v, { ...options, header: [] }));
+  return commentLines(options.header) + docs.join('---\n');
+}
+
+function commentLines(lines: readonly string[] = []): string {
+  return lines.map((line) => (line === '' ? '#\n' : `# ${line}\n`)).join('');
+}
+
+/** Parses YAML the way Kubernetes and Helm read it (1.1), for tests and round-trip checks. */
+export function parseYaml(text: string): unknown {
+  return parse(text, { version: '1.1' });
+}
+
+function quoteIfAmbiguous(node: Scalar): void {
+  if (!isScalar(node) || typeof node.value !== 'string') return;
+  const text = node.value;
+  if (text.includes('\n')) return; // printed as a block scalar, which is always a string
+  if (readsAsOtherThan(text, '1.1') || readsAsOtherThan(text, '1.2')) node.type = Scalar.QUOTE_DOUBLE;
+}
+
+/** True when the plain scalar `text` would not read back as exactly that string. */
+function readsAsOtherThan(text: string, version: '1.1' | '1.2'): boolean {
+  if (text === '' || text.trim() !== text) return true;
+  try {
+    return parse(text, { version, logLevel: 'silent' }) !== text;
+  } catch {
+    return true;
+  }
+}
+
+function dropNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(dropNulls);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined && v !== null);
+    return Object.fromEntries(entries.map(([k, v]) => [k, dropNulls(v)]));
+  }
+  return value;
+}
+
+function orderKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(orderKeys);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => compareKeys(a, b));
+    return Object.fromEntries(entries.map(([k, v]) => [k, orderKeys(v)]));
+  }
+  return value;
+}
+
+function compareKeys(a: string, b: string): number {
+  const ra = LEADING_KEYS.indexOf(a);
+  const rb = LEADING_KEYS.indexOf(b);
+  if (ra >= 0 || rb >= 0) return (ra < 0 ? LEADING_KEYS.length : ra) - (rb < 0 ? LEADING_KEYS.length : rb);
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { App, type AppConfig } from 'cdktf';
 import { formatDiagnostic, SynthError } from './diagnostics';
 import { TailnetStack } from './stack';
-import { type StackSynthesis, synthesizeStacks } from './synth';
+import { type StackSynthesis, type SynthOptions, synthesizeStacks } from './synth';
 import { checkWritable, diffOutputs, writeOutputs } from './writer';
 
 export interface TailnetAppProps {
@@ -38,8 +38,8 @@ export class TailnetApp extends App {
   }
 
   /** Runs the pipeline and returns every stack's files without writing anything. Throws `SynthError`. */
-  synthesize(): StackSynthesis[] {
-    return synthesizeStacks(this.stacks);
+  synthesize(options: SynthOptions = {}): StackSynthesis[] {
+    return synthesizeStacks(this.stacks, options);
   }
 
   /**

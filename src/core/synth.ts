@@ -21,16 +21,21 @@ export interface StackSynthesis extends StackOutput {
  * The phase driver (DESIGN.md pipeline). Each phase collects every diagnostic of every stack and throws them at
  * once; nothing is written by this function.
  */
-export function synthesizeStacks(stacks: readonly TailnetStack[]): StackSynthesis[] {
-  stacks.forEach(freeze);
+export function synthesizeStacks(stacks: readonly TailnetStack[], options: SynthOptions = {}): StackSynthesis[] {
+  const time = phaseTimer(options.onPhase);
   const validation = new DiagnosticBag();
-  for (const stack of stacks) validation.addAll(validateTree(stack));
+  time('validate', () => {
+    stacks.forEach(freeze);
+    for (const stack of stacks) validation.addAll(validateTree(stack));
+  });
   validation.throwIfErrors();
 
-  const irs = stacks.map(lowerStack);
+  const irs = time('lower', () => stacks.map(lowerStack));
   const rules = new DiagnosticBag();
   rules.addAll(validation.all);
-  for (const ir of irs) rules.addAll(runIrRules(ir));
+  time('ir-rules', () => {
+    for (const ir of irs) rules.addAll(runIrRules(ir));
+  });
   rules.throwIfErrors();
 
   const emitted = stacks.map((stack, i) =>
@@ -38,16 +43,36 @@ export function synthesizeStacks(stacks: readonly TailnetStack[]): StackSynthesi
       stack,
       irs[i],
       rules.all.filter((d) => isUnder(d.path, stack.node.path)),
+      time,
     ),
   );
   // Phase 6: the policy engine checks what we are about to write, as Tailscale would on save.
   const checked = new DiagnosticBag();
-  for (const r of emitted) checked.addAll(checkSynthesizedPolicy(r.ir, r.files));
+  time('policy-check', () => {
+    for (const r of emitted) checked.addAll(checkSynthesizedPolicy(r.ir, r.files));
+  });
   checked.throwIfErrors();
   return emitted.map((r) => ({
     ...r,
     diagnostics: sortDiagnostics([...r.diagnostics, ...checked.all.filter((d) => isUnder(d.path, r.ir.source.path))]),
   }));
+}
+
+export interface SynthOptions {
+  /** Called with each phase's (or emitter's) wall time in milliseconds; used by the benchmark. */
+  readonly onPhase?: (phase: string, ms: number) => void;
+}
+
+type Timer = <T>(phase: string, work: () => T) => T;
+
+function phaseTimer(onPhase?: (phase: string, ms: number) => void): Timer {
+  return (phase, work) => {
+    if (!onPhase) return work();
+    const start = performance.now();
+    const result = work();
+    onPhase(phase, performance.now() - start);
+    return result;
+  };
 }
 
 function isUnder(path: string, stackPath: string): boolean {
@@ -77,12 +102,12 @@ function validationDiagnostic(path: string, message: string): Diagnostic {
 }
 
 /** Phases 5–6: pure emitters, then the Terraform emitter (which adds L1 resources to the stack). */
-function emitStack(stack: TailnetStack, ir: StackIr, diagnostics: Diagnostic[]): StackSynthesis {
+function emitStack(stack: TailnetStack, ir: StackIr, diagnostics: Diagnostic[], time: Timer): StackSynthesis {
   const files = new Map<string, string>();
   for (const emitter of STACK_EMITTERS) {
-    for (const f of emitter.emit(ir)) files.set(f.path, f.content);
+    for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir))) files.set(f.path, f.content);
   }
-  for (const f of emitTerraform(ir, stack, files)) files.set(f.path, f.content);
+  for (const f of time('emit:terraform', () => emitTerraform(ir, stack, files))) files.set(f.path, f.content);
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { stack: ir.name, ir, files: sorted, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -44,6 +44,7 @@ export {
 } from './selectors';
 export { type Expectation, runPolicyTests, type TestFailure, type TestResult } from './tests';
 export {
+  lazyLocate,
   type PolicyInput,
   type PolicyValidation,
   readPolicySource,

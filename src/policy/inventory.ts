@@ -171,11 +171,13 @@ function findDuplicates(devices: readonly Device[], source: ValueSource): Diagno
   const seenNames = new Map<string, number>();
   const seenAddresses = new Map<string, number>();
   devices.forEach((d, i) => {
-    const at = positionLabel(source, ['devices', i]);
-    if (seenNames.has(d.name)) out.push(diag(POLICY_CODES.duplicateDevice, at, `two devices are named "${d.name}"`));
+    // Positions are computed only for the rare duplicate: locating parses the text for positions.
+    const at = () => positionLabel(source, ['devices', i]);
+    if (seenNames.has(d.name)) out.push(diag(POLICY_CODES.duplicateDevice, at(), `two devices are named "${d.name}"`));
     seenNames.set(d.name, i);
     for (const a of d.addresses) {
-      if (seenAddresses.has(a)) out.push(diag(POLICY_CODES.duplicateDevice, at, `address ${a} belongs to two devices`));
+      if (seenAddresses.has(a))
+        out.push(diag(POLICY_CODES.duplicateDevice, at(), `address ${a} belongs to two devices`));
       seenAddresses.set(a, i);
     }
   });

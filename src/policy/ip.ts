@@ -1,5 +1,3 @@
-import ipaddr from 'ipaddr.js';
-
 /**
  * IP addresses as bigints (IPv4 and IPv6 alike), so prefixes, ranges and ipsets are plain integer intervals.
  * Strict parsing: IPv4 must be four decimal parts (`10.0` is not an address, facts §8.3 headscale example).
@@ -25,12 +23,6 @@ function bitsOf(family: Family): bigint {
   return family === 4 ? V4_BITS : V6_BITS;
 }
 
-function bytesToBigint(bytes: readonly number[]): bigint {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return v;
-}
-
 const V4_RE = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
 
 export function parseIp(text: string): IpAddress | undefined {
@@ -39,14 +31,48 @@ export function parseIp(text: string): IpAddress | undefined {
   if (v4) {
     const octets = [Number(v4[1]), Number(v4[2]), Number(v4[3]), Number(v4[4])];
     // Like Go's netip: four decimal octets, no leading zeros (inet_aton's `010` = 8 is a trap).
-    return octets.every((o) => o <= 255) ? { family: 4, value: bytesToBigint(octets) } : undefined;
+    if (!octets.every((o) => o <= 255)) return undefined;
+    return { family: 4, value: BigInt(octets[0] * 0x1000000 + octets[1] * 0x10000 + octets[2] * 0x100 + octets[3]) };
   }
   if (!s.includes(':') || s.includes('%')) return undefined;
-  try {
-    return { family: 6, value: bytesToBigint(ipaddr.IPv6.parse(s).toByteArray()) };
-  } catch {
-    return undefined;
+  const groups = parseIpv6Groups(s);
+  return groups && { family: 6, value: groupsToBigint(groups) };
+}
+
+/**
+ * IPv6 text → eight 16-bit groups (RFC 4291 §2.2 forms: full, `::` compression, trailing dotted IPv4).
+ * Hand-written because ipaddr.js's parser dominated compiling a 10,000-device inventory (issue 9); a property
+ * test checks it against ipaddr.js.
+ */
+export function parseIpv6Groups(s: string): number[] | undefined {
+  const halves = s.split('::');
+  if (halves.length > 2) return undefined;
+  const head = halves[0] === '' ? [] : halves[0].split(':');
+  const tail = halves.length === 2 ? (halves[1] === '' ? [] : halves[1].split(':')) : [];
+  const all = [...head, ...tail];
+  const last = all[all.length - 1];
+  const tailGroups: number[] = [];
+  if (last?.includes('.')) {
+    const v4 = V4_RE.exec(last);
+    if (!v4 || [v4[1], v4[2], v4[3], v4[4]].some((o) => Number(o) > 255)) return undefined;
+    tailGroups.push(Number(v4[1]) * 256 + Number(v4[2]), Number(v4[3]) * 256 + Number(v4[4]));
+    (tail.length > 0 ? tail : head).pop();
   }
+  const parse = (xs: string[]) => xs.map((g) => (/^[0-9a-fA-F]{1,4}$/.test(g) ? Number.parseInt(g, 16) : Number.NaN));
+  const h = parse(head);
+  const t = [...parse(tail), ...tailGroups];
+  if ([...h, ...t].some(Number.isNaN)) return undefined;
+  const missing = 8 - h.length - t.length;
+  if (halves.length === 1) return missing === 0 ? [...h, ...t] : undefined;
+  if (missing < 1) return undefined;
+  return [...h, ...new Array<number>(missing).fill(0), ...t];
+}
+
+function groupsToBigint(groups: readonly number[]): bigint {
+  // 32 bits at a time: a double holds integers exactly only up to 2^53.
+  let v = 0n;
+  for (let i = 0; i < 8; i += 2) v = (v << 32n) | BigInt(groups[i] * 0x10000 + groups[i + 1]);
+  return v;
 }
 
 /** `a.b.c.d/n`, `v6/n`, or a bare address (a /32 or /128). Host bits are masked off, like Go's Prefix.Masked. */
@@ -106,7 +132,26 @@ export function formatIp(ip: IpAddress): string {
   }
   const parts: number[] = [];
   for (let i = 7; i >= 0; i--) parts.push(Number((ip.value >> BigInt(i * 16)) & 0xffffn));
-  return ipaddr.IPv6.parse(parts.map((p) => p.toString(16)).join(':')).toString();
+  return formatIpv6Groups(parts);
+}
+
+/** RFC 5952 text: lower-case hex, no leading zeros, the first longest run of two or more zero groups as `::`. */
+function formatIpv6Groups(parts: readonly number[]): string {
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (parts[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && parts[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j;
+  }
+  const hex = parts.map((p) => p.toString(16));
+  if (best < 0) return hex.join(':');
+  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
 }
 
 /** Canonical text of an address, used as a map key (`fd7a:115c:a1e0::1` however it was written). */

@@ -35,6 +35,8 @@ export interface PolicyValidation {
 /** Parses HuJSON text into a positioned source, or a TN5001 diagnostic. */
 export function readPolicySource(input: PolicyInput): ValueSource | Diagnostic {
   if (!('text' in input)) return input;
+  const plain = parsePlainJson(input.text);
+  if (plain !== undefined) return { value: plain, file: input.file, locate: lazyLocate(input.text, input.file) };
   try {
     const doc = parseHujson(input.text, input.file);
     return { value: doc.value, file: input.file, locate: (path) => doc.locate(path) };
@@ -47,6 +49,30 @@ export function readPolicySource(input: PolicyInput): ValueSource | Diagnostic {
       'fix the HuJSON syntax (JSON plus comments and trailing commas)',
     );
   }
+}
+
+/**
+ * Plain JSON (device lists, policy.json) goes through the native parser, several times faster than the HuJSON
+ * parser on large files; positions are only needed for diagnostics, so the HuJSON parse that gives them runs on
+ * the first `locate` (issue 9). Duplicate keys keep the last value here, as Go's encoding/json (and so Tailscale)
+ * does.
+ */
+function parsePlainJson(text: string): unknown {
+  if (text.includes('//') || text.includes('/*')) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A `locate` that parses the text for positions on first use. */
+export function lazyLocate(text: string, file: string): Locate {
+  let doc: ReturnType<typeof parseHujson> | undefined;
+  return (path) => {
+    doc ??= parseHujson(text, file);
+    return doc.locate(path);
+  };
 }
 
 /**

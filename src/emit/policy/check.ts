@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../core/diagnostics';
 import { CORE_CODES } from '../../core/errors';
 import type { StackIr } from '../../ir/types';
-import { checkPolicy, parseInventory } from '../../policy';
+import { checkPolicy, lazyLocate, parseInventory } from '../../policy';
 import { INVENTORY_FILE } from '../inventory';
 
 /**
@@ -18,7 +18,14 @@ export function checkSynthesizedPolicy(
   if (text === undefined) return [];
   const devicesText = files.get(INVENTORY_FILE) ?? '{"devices":[]}';
   const { inventory } = parseInventory({ text: devicesText, file: INVENTORY_FILE });
-  const check = checkPolicy({ text, file: `out/${ir.name}/${file}` }, inventory ?? { devices: [] }, {
+  // policy.json holds the same value (a tested property); positions come from the HuJSON only if needed.
+  const label = `out/${ir.name}/${file}`;
+  const json = files.get('policy.json');
+  const input =
+    json === undefined
+      ? { text, file: label }
+      : { value: JSON.parse(json) as unknown, file: label, locate: lazyLocate(text, label) };
+  const check = checkPolicy(input, inventory ?? { devices: [] }, {
     dialect: 'tailscale',
     representativeDevices: true,
     ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}),

@@ -2,6 +2,8 @@ export * from './constructs/address';
 export * from './constructs/device';
 export * from './constructs/grant';
 export * from './constructs/identity';
+export * from './constructs/kubernetes';
+export * from './constructs/nixos';
 export * from './constructs/policy-extras';
 export * from './constructs/ports';
 export * from './constructs/selector';

@@ -3,6 +3,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { Device, type DeviceProps } from '../constructs/device';
 import { AclRule, type AclRuleProps, Grant, type GrantProps } from '../constructs/grant';
 import { Group, type GroupProps, Tag, type TagProps } from '../constructs/identity';
+import type { ControlServer } from '../constructs/kubernetes/control-server';
 import { AutoApprover, type AutoApproverProps } from '../constructs/policy-extras';
 import type { Selector } from '../constructs/selector';
 import { SshRule, type SshRuleProps } from '../constructs/ssh';
@@ -49,6 +50,12 @@ export interface TailnetStackProps {
   readonly settings?: TailnetSettings;
   /** @default - Terraform with OAuth client variables */
   readonly terraform?: TerraformOptions;
+  /**
+   * The control server devices log in to: `ControlServer.tailscale()` or `ControlServer.headscale({ url, … })`,
+   * which adds `headscale/` artifacts and checks the policy against Headscale's dialect.
+   * @default ControlServer.tailscale()
+   */
+  readonly controlServer?: ControlServer;
 }
 
 /**

@@ -1,3 +1,6 @@
+import type { AuthKeyIr, ConnectorIr, ExposedServiceIr, OperatorIr, ProxyClassIr, WorkloadIr } from './kubernetes';
+import type { MonitoringIr, NixosHostIr } from './nixos';
+import type { SshHostIr } from './ssh-config';
 import type {
   AclIr,
   AutoApproverIr,
@@ -28,7 +31,16 @@ export type IrContribution =
   | { readonly kind: 'autoApprover'; readonly value: AutoApproverIr }
   | { readonly kind: 'test'; readonly value: PolicyTestIr }
   | { readonly kind: 'sshTest'; readonly value: SshTestIr }
-  | { readonly kind: 'device'; readonly value: DeviceIr };
+  | { readonly kind: 'device'; readonly value: DeviceIr }
+  | { readonly kind: 'workload'; readonly value: WorkloadIr }
+  | { readonly kind: 'authKey'; readonly value: AuthKeyIr }
+  | { readonly kind: 'operator'; readonly value: OperatorIr }
+  | { readonly kind: 'proxyClass'; readonly value: ProxyClassIr }
+  | { readonly kind: 'connector'; readonly value: ConnectorIr }
+  | { readonly kind: 'exposedService'; readonly value: ExposedServiceIr }
+  | { readonly kind: 'nixosHost'; readonly value: NixosHostIr }
+  | { readonly kind: 'nixosMonitoring'; readonly value: MonitoringIr }
+  | { readonly kind: 'sshHost'; readonly value: SshHostIr };
 
 export type IrContributionKind = IrContribution['kind'];
 

@@ -3,6 +3,9 @@ import type { IConstruct } from 'constructs';
 import { compareStrings } from '../core/diagnostics';
 import type { TailnetStack } from '../core/stack';
 import { type IrContribution, type IrContributionKind, isLowerable } from './contribution';
+import { TAILSCALE_CONTROL } from './control-server';
+import { assembleKubernetes } from './kubernetes';
+import type { SshHostIr } from './ssh-config';
 import { type DeviceIr, type StackIr, StackSchema } from './types';
 
 type ByKind = { [K in IrContributionKind]: Extract<IrContribution, { kind: K }>['value'][] };
@@ -54,6 +57,17 @@ export function lowerStack(stack: TailnetStack): StackIr {
       overwriteExistingPolicy: p.terraform?.overwriteExistingPolicy ?? false,
       resetPolicyOnDestroy: p.terraform?.resetPolicyOnDestroy ?? false,
     },
+    controlServer: p.controlServer?._lower(stack.node.path) ?? TAILSCALE_CONTROL,
+    kubernetes: assembleKubernetes({
+      workloads: parts.workload,
+      authKeys: parts.authKey,
+      operators: parts.operator,
+      proxyClasses: parts.proxyClass,
+      connectors: parts.connector,
+      exposedServices: parts.exposedService,
+    }),
+    nixos: { hosts: byName(parts.nixosHost), monitoring: byPath(parts.nixosMonitoring) },
+    sshConfig: { hosts: sortSshHosts(parts.sshHost) },
   };
   // zod is the single source of truth of the IR's shape: a lowering bug fails here, not in an emitter.
   return StackSchema.parse(ir);
@@ -74,6 +88,15 @@ function gather(constructs: readonly IConstruct[]): ByKind {
     test: [],
     sshTest: [],
     device: [],
+    workload: [],
+    authKey: [],
+    operator: [],
+    proxyClass: [],
+    connector: [],
+    exposedService: [],
+    nixosHost: [],
+    nixosMonitoring: [],
+    sshHost: [],
   };
   for (const c of constructs) {
     if (!isLowerable(c)) continue;
@@ -123,4 +146,12 @@ function cgnatAddress(n: number): string {
   if (b === 100 && c === 100) return '';
   if (b === 115 && (c === 92 || c === 93)) return '';
   return `100.${b}.${c}.${d}`;
+}
+
+/** SSH client entries by machine, then login, then construct (src/ir/ssh-config.ts). */
+function sortSshHosts(hosts: SshHostIr[]): SshHostIr[] {
+  return hosts.sort(
+    (a, b) =>
+      compareStrings(a.hostname, b.hostname) || compareStrings(a.user, b.user) || compareStrings(a.source.path, b.source.path),
+  );
 }

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { ControlServerSchema, TAILSCALE_CONTROL } from './control-server';
+import { EMPTY_KUBERNETES, KubernetesSchema } from './kubernetes';
+import { NixosSchema } from './nixos';
+import { SshConfigSchema } from './ssh-config';
 
 /**
  * The intermediate representation: plain readonly data, the single source of truth for every emitter.
@@ -180,6 +184,14 @@ export const StackSchema = z
     policy: PolicySchema,
     devices: z.array(DeviceSchema).readonly(),
     terraform: TerraformSchema,
+    /** Tailscale's control plane unless the stack names a Headscale server (src/ir/control-server.ts) */
+    controlServer: ControlServerSchema.default(TAILSCALE_CONTROL),
+    /** Kubernetes workloads, sidecars, operator objects (src/ir/kubernetes.ts) */
+    kubernetes: KubernetesSchema.default(EMPTY_KUBERNETES),
+    /** NixOS hosts (tailscale, nginx, nftables zones, sysctl) and monitoring (src/ir/nixos.ts) */
+    nixos: NixosSchema.default({ hosts: [], monitoring: [] }),
+    /** SSH client entries for machines managed over the tailnet (src/ir/ssh-config.ts) */
+    sshConfig: SshConfigSchema.default({ hosts: [] }),
   })
   .readonly();
 

@@ -2,8 +2,10 @@ import { LocalBackend, type TerraformStack, TerraformVariable } from 'cdktf';
 import { printSortedJson } from '../../core/canonical/json';
 import type { StackIr, TerraformIr } from '../../ir/types';
 import type { EmittedFile } from '../emitter';
+import { addKubernetesTerraform, hasKubernetesTerraform } from './kubernetes';
 import { TailscaleAcl } from './l1/policy';
 import { TailscaleProvider, type TailscaleProviderConfig } from './l1/provider';
+import { addTailnetDns } from './tailnet-dns';
 
 export const TERRAFORM_FILE = 'terraform/cdk.tf.json';
 
@@ -14,11 +16,16 @@ export const TERRAFORM_FILE = 'terraform/cdk.tf.json';
  */
 export function emitTerraform(ir: StackIr, stack: TerraformStack, files: ReadonlyMap<string, string>): EmittedFile[] {
   if (!ir.terraform.enabled) return [];
+  // Headscale has no Tailscale API (TN3010): only Kubernetes objects remain, if there are any.
+  const tailscaleApi = ir.controlServer.kind === 'tailscale';
+  if (!tailscaleApi && !hasKubernetesTerraform(ir)) return [];
   // A relative state path: the default local backend writes an absolute path, different on every machine.
   new LocalBackend(stack, { path: `terraform.${ir.name}.tfstate` });
-  new TailscaleProvider(stack, 'tailscale', providerConfig(stack, ir.terraform));
+  if (tailscaleApi) new TailscaleProvider(stack, 'tailscale', providerConfig(stack, ir.terraform));
+  addTailnetDns(ir, stack);
+  addKubernetesTerraform(ir, stack);
   const policy = files.get('policy.hujson');
-  if (policy !== undefined) {
+  if (tailscaleApi && policy !== undefined) {
     new TailscaleAcl(stack, 'policy', {
       acl: policy,
       ...(ir.terraform.overwriteExistingPolicy ? { overwriteExistingContent: true } : {}),

@@ -1,0 +1,16 @@
+export { NIXOS_CODES } from './codes';
+export { type ExitNodeOptions, NixosHost, type NixosHostProps } from './host';
+export { type HealthCheckOptions, Monitoring, type MonitoringProps } from './monitoring';
+export { type NixOptionValue, type PrioritizedValue, Priority } from './options';
+export {
+  NginxProxy,
+  type NginxProxyProps,
+  type ProxyReach,
+  type ProxyTls,
+  type RateLimitOptions,
+  Reach,
+  Tls,
+} from './proxy';
+export { AuthKey, type AuthKeySource, Secret, type SecretSource } from './secrets';
+export { type SysctlSettings, Tuning, TuningPreset, type TuningProps } from './tuning';
+export { FirewallZone, type FirewallZoneProps, TAILNET_RANGES, type ZonePort, type ZonePreset } from './zone';

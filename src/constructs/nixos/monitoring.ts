@@ -1,0 +1,142 @@
+import { Construct } from 'constructs';
+import { type ILowerable, type IrContribution, markLowerable } from '../../ir/contribution';
+import type { MonitoringIr } from '../../ir/nixos';
+import type { Device } from '../device';
+import { Grant } from '../grant';
+import { Ip } from '../ports';
+import { report } from '../private/report';
+import type { Selector } from '../selector';
+import { NIXOS_CODES } from './codes';
+import { NixosHost } from './host';
+
+export interface HealthCheckOptions {
+  /** Devices pinged over Tailscale (`tailscale ping`) from every target. */
+  readonly peers: readonly (NixosHost | Device)[];
+  /** How often (systemd time span). @default '5min' */
+  readonly interval?: string;
+  /** Pings per peer and run. @default 5 */
+  readonly count?: number;
+  /** Average round trip above this is unhealthy. @default 200 */
+  readonly maxLatencyMs?: number;
+  /** Lost pings above this share are unhealthy. @default 20 */
+  readonly maxLossPercent?: number;
+}
+
+export interface MonitoringProps {
+  /** The host running Prometheus; it scrapes targets by their MagicDNS names, so it must accept the tailnet's DNS. */
+  readonly prometheus: NixosHost;
+  /** Hosts running the node exporter, reached over the tailnet. */
+  readonly targets: readonly NixosHost[];
+  /** @default 9100 */
+  readonly nodeExporterPort?: number;
+  /** @default 9090 */
+  readonly prometheusPort?: number;
+  /** @default '30s' */
+  readonly scrapeInterval?: string;
+  /** A timer on every target running `tailscale ping`/`netcheck`, exported through the textfile collector. @default - none */
+  readonly healthCheck?: HealthCheckOptions;
+}
+
+const SPAN = /^\d+(ms|s|sec|min|m|h|d)$/;
+
+/**
+ * Monitoring over the tailnet: node exporter on each target, Prometheus on one host scraping them by MagicDNS
+ * name, the grant that lets it, and an optional health check of tailnet paths with latency and loss thresholds.
+ */
+export class Monitoring extends Construct implements ILowerable {
+  readonly props: MonitoringProps;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    markLowerable(this);
+    this.props = props;
+    this.check();
+    const targets = props.targets.flatMap((t) => t.destination);
+    const src = props.prometheus.identity as Selector<'src'>[];
+    if (targets.length > 0 && src.length > 0) {
+      new Grant(this, 'Scrape', {
+        src,
+        dst: uniqueSelectors(targets),
+        ip: [Ip.tcp(this.nodeExporterPort)],
+        comment: `Prometheus on ${props.prometheus.hostname} scrapes node exporters`,
+      });
+    }
+  }
+
+  get nodeExporterPort(): number {
+    return this.props.nodeExporterPort ?? 9100;
+  }
+
+  private check(): void {
+    const p = this.props;
+    if (!NixosHost.isNixosHost(p.prometheus))
+      this.fail('prometheus: not a NixosHost', 'give the NixosHost that runs Prometheus');
+    else if (p.prometheus.props.acceptDns === false) {
+      this.fail(
+        `prometheus: host "${p.prometheus.hostname}" has acceptDns: false, so it cannot resolve the MagicDNS names it scrapes`,
+        'set acceptDns: true on the Prometheus host',
+      );
+    }
+    if (p.targets.length === 0) this.fail('targets is empty', 'list the hosts to scrape');
+    for (const [field, port] of [
+      ['nodeExporterPort', this.nodeExporterPort],
+      ['prometheusPort', p.prometheusPort ?? 9090],
+    ] as const) {
+      if (!Number.isInteger(port) || port < 1 || port > 65535)
+        this.fail(`${field}: ${port} is outside 1-65535`, 'pick a free port');
+    }
+    if (p.scrapeInterval !== undefined && !/^\d+(ms|s|m|h)$/.test(p.scrapeInterval)) {
+      this.fail(`scrapeInterval: "${p.scrapeInterval}" is not a Prometheus duration`, 'e.g. 30s');
+    }
+    if (p.healthCheck) this.checkHealth(p.healthCheck);
+  }
+
+  private checkHealth(h: HealthCheckOptions): void {
+    if (h.peers.length === 0) this.fail('healthCheck.peers is empty', 'list the devices to ping');
+    if (h.interval !== undefined && !SPAN.test(h.interval))
+      this.fail(`healthCheck.interval: "${h.interval}" is not a systemd time span`, 'e.g. 5min');
+    if (h.count !== undefined && (!Number.isInteger(h.count) || h.count < 1 || h.count > 100)) {
+      this.fail(`healthCheck.count: ${h.count} is not 1-100`, 'e.g. 5');
+    }
+    if (h.maxLatencyMs !== undefined && !(h.maxLatencyMs > 0))
+      this.fail(`healthCheck.maxLatencyMs: ${h.maxLatencyMs} is not positive`, 'e.g. 200');
+    if (h.maxLossPercent !== undefined && !(h.maxLossPercent >= 0 && h.maxLossPercent <= 100)) {
+      this.fail(`healthCheck.maxLossPercent: ${h.maxLossPercent} is not 0-100`, 'e.g. 20');
+    }
+  }
+
+  private fail(message: string, hint: string): void {
+    report(this, NIXOS_CODES.invalidMonitoring, message, hint);
+  }
+
+  /** @internal */
+  _lower(): IrContribution[] {
+    const p = this.props;
+    const h = p.healthCheck;
+    const value: MonitoringIr = {
+      source: { path: this.node.path },
+      prometheusHost: p.prometheus.hostname,
+      prometheusPort: p.prometheusPort ?? 9090,
+      scrapeInterval: p.scrapeInterval ?? '30s',
+      nodeExporterPort: this.nodeExporterPort,
+      targets: [...new Set(p.targets.map((t) => t.hostname))].sort(),
+      ...(h
+        ? {
+            healthCheck: {
+              peers: [...new Set(h.peers.map((x) => x.hostname))].sort(),
+              interval: h.interval ?? '5min',
+              count: h.count ?? 5,
+              maxLatencyMs: h.maxLatencyMs ?? 200,
+              maxLossPercent: h.maxLossPercent ?? 20,
+            },
+          }
+        : {}),
+    };
+    return [{ kind: 'nixosMonitoring', value }];
+  }
+}
+
+function uniqueSelectors<T extends { selector: string }>(xs: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => !seen.has(x.selector) && seen.add(x.selector));
+}

@@ -20,12 +20,15 @@ export interface PolicyTestProps {
   readonly accept?: readonly TestTarget[];
   /** @default - none */
   readonly deny?: readonly TestTarget[];
+  /** Posture attributes the source device is assumed to have (`node:os`, `node:tsVersion` …). @default - none */
+  readonly srcPostureAttrs?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** A network assertion (`tests[]`), run by Tailscale on every policy save and by `tailnet-cdk test` offline. */
 export class PolicyTest extends Construct implements ILowerable {
   private readonly src: Selector<'testSrc'>;
   private readonly proto?: string;
+  private readonly srcPostureAttrs?: Readonly<Record<string, string | number | boolean>>;
   private readonly accepts: TestTarget[] = [];
   private readonly denies: TestTarget[] = [];
 
@@ -34,6 +37,7 @@ export class PolicyTest extends Construct implements ILowerable {
     markLowerable(this);
     this.src = props.src;
     this.proto = props.proto;
+    this.srcPostureAttrs = props.srcPostureAttrs;
     checkPositions(this, 'src', [props.src], 'testSrc', CORE_CODES.selectorNotAllowedHere);
     for (const t of props.accept ?? []) this.canReach(t.dst, t.port);
     for (const t of props.deny ?? []) this.cannotReach(t.dst, t.port);
@@ -87,6 +91,7 @@ export class PolicyTest extends Construct implements ILowerable {
       ...(this.proto ? { proto: this.proto } : {}),
       accept,
       deny,
+      ...(this.srcPostureAttrs ? { srcPostureAttrs: { ...this.srcPostureAttrs } } : {}),
     };
     return [{ kind: 'test', value }];
   }
@@ -102,6 +107,8 @@ export interface SshTestProps {
   readonly check?: readonly string[];
   /** Logins that must be refused. @default - none */
   readonly deny?: readonly string[];
+  /** Posture attributes the source device is assumed to have. @default - none */
+  readonly srcPostureAttrs?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** An SSH assertion (`sshTests[]`); evaluates only the ssh section (tcp/22 is not considered, as in Tailscale). */
@@ -130,6 +137,7 @@ export class SshTest extends Construct implements ILowerable {
       accept: sorted(p.accept),
       check: sorted(p.check),
       deny: sorted(p.deny),
+      ...(p.srcPostureAttrs ? { srcPostureAttrs: { ...p.srcPostureAttrs } } : {}),
     };
     return [{ kind: 'sshTest', value }];
   }

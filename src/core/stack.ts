@@ -13,6 +13,14 @@ import { kebab } from './names';
 
 const STACK_BRAND = Symbol.for('tailnet-cdk.TailnetStack');
 
+/** Options of `stack.expect(src, options)`; a string is the protocol. */
+export interface ExpectOptions {
+  /** @default - TCP or UDP */
+  readonly proto?: string;
+  /** Posture attributes of the test's source device, for policies with postures. @default - none */
+  readonly srcPostureAttrs?: Readonly<Record<string, string | number | boolean>>;
+}
+
 /** How the Terraform provider authenticates. Credentials are never literals in the stack. */
 export interface TerraformOptions {
   /** Emit Terraform for this stack. @default true */
@@ -123,11 +131,18 @@ export class TailnetStack extends TerraformStack {
    * Policy tests for one source: `stack.expect(client).canReach(server, 443).cannotReach(server, 22)`.
    * One test construct per source (`<stack>/Tests/<source>`), so calls from several places add to the same test.
    */
-  expect(src: Selector<'testSrc'>, proto?: string): PolicyTest {
+  expect(src: Selector<'testSrc'>, options: string | ExpectOptions = {}): PolicyTest {
+    const { proto, srcPostureAttrs } =
+      typeof options === 'string' ? { proto: options, srcPostureAttrs: undefined } : options;
     const scope = this.tests();
     const id = kebab(`${src.selector}${proto ? `-${proto}` : ''}`) || 'any';
-    const existing = scope.node.tryFindChild(id);
-    return (existing as PolicyTest | undefined) ?? new PolicyTest(scope, id, { src, ...(proto ? { proto } : {}) });
+    const existing = scope.node.tryFindChild(id) as PolicyTest | undefined;
+    if (existing) return existing;
+    return new PolicyTest(scope, id, {
+      src,
+      ...(proto ? { proto } : {}),
+      ...(srcPostureAttrs ? { srcPostureAttrs } : {}),
+    });
   }
 
   /** An SSH test: `stack.expectSsh('Admins', { src: admin, dst: [server], accept: ['root'] })`. */

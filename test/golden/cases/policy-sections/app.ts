@@ -64,7 +64,8 @@ export function build(app: TailnetApp): void {
   new NodeAttr(stack, 'Funnel', { target: [server], attr: ['funnel'] });
   new Device(stack, 'Gateway', { tags: [router], advertiseRoutes: ['192.168.10.0/24'], exitNode: true });
   new Device(stack, 'AliceLaptop', { user: 'alice@example.com', os: 'macOS' });
-  stack.expect(eng).canReach(server, 22).cannotReach(nas, 445);
-  stack.expect(ops).canReach(nas, 445);
-  stack.expectSsh('OpsRoot', { src: ops, dst: [server], check: [SshUser.ROOT] });
+  const posture = { srcPostureAttrs: { 'node:os': 'linux', 'node:tsVersion': '1.70.0' } };
+  stack.expect(eng, posture).canReach(server, 22).cannotReach(nas, 445);
+  stack.expect(ops, posture).canReach(nas, 445);
+  stack.expectSsh('OpsRoot', { src: ops, dst: [server], check: [SshUser.ROOT], ...posture });
 }

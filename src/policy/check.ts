@@ -3,6 +3,7 @@ import { diag } from '../core/errors';
 import { POLICY_CODES } from './codes';
 import { type CompiledPolicy, type CompileOptions, compilePolicy } from './compile';
 import type { Inventory } from './inventory';
+import { lintPolicy } from './lint';
 import { withRepresentativeDevices } from './representatives';
 import { positionLabel } from './source';
 import { runPolicyTests, type TestResult } from './tests';
@@ -11,6 +12,11 @@ import { type PolicyInput, type ValidateOptions, validatePolicy } from './valida
 export interface CheckOptions {
   /** Test identities no device carries get a representative device, as SaaS tests need none (§11). */
   readonly representativeDevices?: boolean;
+  /**
+   * Also lint the policy (TN6xxx), without the checks that need devices: a declared inventory holds the stack's
+   * servers but not its users' own devices, so "matches no device" would be noise there.
+   */
+  readonly lint?: boolean;
 }
 
 export interface PolicyCheck {
@@ -45,5 +51,8 @@ export function checkPolicy(
         'fix the rules or the test; SaaS would reject this policy',
       );
     });
-  return { diagnostics: sortDiagnostics([...validation.diagnostics, ...failures]), compiled, testResults };
+  const lint = options.lint
+    ? lintPolicy({ policy: validation.policy, source }, { dialect: options.dialect, declaredDevices: inventory })
+    : [];
+  return { diagnostics: sortDiagnostics([...validation.diagnostics, ...failures, ...lint]), compiled, testResults };
 }

@@ -48,3 +48,23 @@ export const POLICY_CODES = defineCodes({
   duplicateDevice: { code: 'TN5051', severity: 'error', title: 'two devices share a name or an address' },
   testFailed: { code: 'TN5060', severity: 'error', title: 'policy test failed' },
 });
+
+/**
+ * TN6xxx: `tailnet-cdk lint` findings. None of them makes Tailscale reject the file; they name access that is
+ * probably not what the author meant, and definitions or rules that do nothing. Synth lints every policy it writes.
+ */
+export const LINT_CODES = defineCodes({
+  unusedGroup: { code: 'TN6001', severity: 'warning', title: 'group defined but never used' },
+  unusedTag: { code: 'TN6002', severity: 'warning', title: 'tag defined but never used' },
+  unusedHost: { code: 'TN6003', severity: 'warning', title: 'host alias defined but never used' },
+  unusedIpset: { code: 'TN6004', severity: 'warning', title: 'IP set defined but never used' },
+  unusedPosture: { code: 'TN6005', severity: 'warning', title: 'posture defined but never used' },
+  ruleMatchesNoDevice: { code: 'TN6010', severity: 'warning', title: 'rule source or destination matches no device' },
+  redundantRule: { code: 'TN6011', severity: 'warning', title: 'rule made redundant by a broader rule' },
+  duplicateRule: { code: 'TN6012', severity: 'info', title: 'rule allows exactly what another rule allows' },
+  overBroadAccess: { code: 'TN6020', severity: 'warning', title: 'every source reaches every destination' },
+  accidentalExitNode: { code: 'TN6021', severity: 'warning', title: 'dst "*" grants exit-node use as a side effect' },
+  implicitAllowAll: { code: 'TN6022', severity: 'warning', title: 'no acls and no grants section: allow-all' },
+  unownableTag: { code: 'TN6030', severity: 'warning', title: 'tag no one but an admin can apply' },
+  testCoversNoRule: { code: 'TN6040', severity: 'info', title: 'test assertion exercises no rule (a guard only)' },
+});

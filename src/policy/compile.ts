@@ -1,7 +1,7 @@
 import { Bitset } from './bitset';
 import { compileSshRule, type SshUnit } from './compile-ssh';
 import type { Device, Inventory } from './inventory';
-import { canonicalIp, type Family, type IpRange, isExitRoute, parsePrefix, RangeSet } from './ip';
+import { type Family, type IpRange, isExitRoute, parsePrefix, RangeSet } from './ip';
 import type { AclRule, Grant, PolicyFile, RuleRef, SshRule } from './model';
 import { type PostureCondition, parsePostureCondition } from './posture';
 import { type ResolveOptions, Resolver } from './resolve';
@@ -23,7 +23,13 @@ import {
  * per dst element (each element has its own ports, §4). Selectors are resolved to device bitsets and address
  * sets here, once; evaluation never expands a selector.
  */
-export interface CompileOptions extends Partial<ResolveOptions> {}
+export interface CompileOptions extends Partial<ResolveOptions> {
+  /**
+   * Another policy compiled over the same inventory (`plan` compiles two versions): its resolver, with its cache of
+   * resolved identities, is reused when the groups, hosts and IP sets are the same.
+   */
+  readonly reuse?: CompiledPolicy;
+}
 
 export interface NetUnit {
   readonly ref: RuleRef;
@@ -92,7 +98,8 @@ export interface CompiledPolicy {
 export function compilePolicy(policy: PolicyFile, inventory: Inventory, options: CompileOptions = {}): CompiledPolicy {
   const dialect = options.dialect ?? 'tailscale';
   const devices = inventory.devices;
-  const resolver = new Resolver(policy, devices, { ...options, dialect });
+  const resolver =
+    reusableResolver(policy, devices, options, dialect) ?? new Resolver(policy, devices, { ...options, dialect });
   const postures = compilePostures(policy);
   const defaultPosture = postureList(policy.defaultSrcPosture, postures);
   const allowAll = policy.acls === undefined && policy.grants === undefined;
@@ -131,6 +138,21 @@ export function compilePolicy(policy: PolicyFile, inventory: Inventory, options:
     ),
     candidateCache: new Map(),
   };
+}
+
+/** The resolver of `options.reuse`, when everything it was built from is the same for this policy. */
+function reusableResolver(
+  policy: PolicyFile,
+  devices: readonly Device[],
+  options: CompileOptions,
+  dialect: Dialect,
+): Resolver | undefined {
+  const previous = options.reuse;
+  if (!previous || previous.devices !== devices || previous.dialect !== dialect) return undefined;
+  const { roles, services } = previous.resolver.options;
+  if (roles !== options.roles || services !== options.services) return undefined;
+  const definitions = (p: PolicyFile) => JSON.stringify([p.groups ?? {}, p.hosts ?? {}, p.ipsets ?? {}]);
+  return definitions(previous.policy) === definitions(policy) ? previous.resolver : undefined;
 }
 
 type Postures = PostureCondition[][] | undefined;
@@ -260,7 +282,8 @@ function deviceIndexes(devices: readonly Device[]): Pick<CompiledPolicy, 'device
   devices.forEach((d, i) => {
     deviceByName.set(d.name, i);
     if (!deviceByName.has(d.shortName)) deviceByName.set(d.shortName, i);
-    for (const a of d.addresses) deviceByAddress.set(canonicalIp(a) ?? a, i);
+    // makeDevice already canonicalised the addresses: no second parse per address per compile.
+    for (const a of d.addresses) deviceByAddress.set(a, i);
   });
   return { deviceByName, deviceByAddress };
 }
@@ -280,22 +303,22 @@ function unitIndexes(
   const bySrc: number[][] = devices.map(() => []);
   const dstEntries: number[][] = devices.map(() => []);
   const srcEntries: number[][] = devices.map(() => []);
-  const untagged = devices.flatMap((d, i) => (d.user !== undefined ? [i] : []));
-  const familyMask = (d: number, v4: Bitset, v6: Bitset) =>
-    (devices[d].ipv4 !== undefined && v4.has(d) ? ENTRY_V4 : 0) |
-    (devices[d].ipv6 !== undefined && v6.has(d) ? ENTRY_V6 : 0);
+  const hasV4 = Bitset.of(
+    devices.length,
+    indicesWhere(devices, (d) => d.ipv4 !== undefined),
+  );
+  const hasV6 = Bitset.of(
+    devices.length,
+    indicesWhere(devices, (d) => d.ipv6 !== undefined),
+  );
+  const untagged = Bitset.of(
+    devices.length,
+    indicesWhere(devices, (d) => d.user !== undefined),
+  );
   units.forEach((u, i) => {
     if (u.via) return;
-    const dst = u.dstV4.clone().orWith(u.dstV6);
-    if (u.dstSelf) for (const d of untagged) dst.add(d);
-    for (const d of dst) {
-      byDst[d].push(i);
-      dstEntries[d].push((i << 2) | familyMask(d, u.dstV4, u.dstV6));
-    }
-    for (const s of u.srcV4.clone().orWith(u.srcV6)) {
-      bySrc[s].push(i);
-      srcEntries[s].push((i << 2) | familyMask(s, u.srcV4, u.srcV6));
-    }
+    indexUnit(i, u.dstV4, u.dstV6, u.dstSelf ? untagged : undefined, hasV4, hasV6, byDst, dstEntries);
+    indexUnit(i, u.srcV4, u.srcV6, undefined, hasV4, hasV6, bySrc, srcEntries);
   });
   const typed = (lists: number[][]) => lists.map((l) => Int32Array.from(l));
   return {
@@ -304,6 +327,39 @@ function unitIndexes(
     destinationEntries: typed(dstEntries),
     sourceEntries: typed(srcEntries),
   };
+}
+
+/**
+ * Adds unit i to the lists of every device in v4 ∪ v6 ∪ extra, with the family mask of each device (the families
+ * the device has an address of and the unit lists). Walks the bitset words directly: no clones, no iterators, as
+ * this loop runs Σ set sizes times on large tailnets.
+ */
+function indexUnit(
+  i: number,
+  v4: Bitset,
+  v6: Bitset,
+  extra: Bitset | undefined,
+  hasV4: Bitset,
+  hasV6: Bitset,
+  byDevice: number[][],
+  entries: number[][],
+): void {
+  const a = v4.words;
+  const b = v6.words;
+  const x = extra?.words;
+  const h4 = hasV4.words;
+  const h6 = hasV6.words;
+  for (let w = 0; w < a.length; w++) {
+    let word = a[w] | b[w] | (x ? x[w] : 0);
+    while (word !== 0) {
+      const low = word & -word;
+      const d = (w << 5) + (31 - Math.clz32(low));
+      const mask = ((a[w] & h4[w] & low) !== 0 ? ENTRY_V4 : 0) | ((b[w] & h6[w] & low) !== 0 ? ENTRY_V6 : 0);
+      byDevice[d].push(i);
+      entries[d].push((i << 2) | mask);
+      word ^= low;
+    }
+  }
 }
 
 function withSourceClasses<T extends Pick<CompiledPolicy, 'sourceEntries'>>(

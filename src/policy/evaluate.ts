@@ -7,6 +7,7 @@ import {
   type Family,
   formatIp,
   type IpAddress,
+  type IpRange,
   isExitRoute,
   isTailnetAddress,
   parseIp,
@@ -183,9 +184,10 @@ export function candidateUnits(compiled: CompiledPolicy, enforcer: Enforcer): In
   const key = `${enforcer.mode}:${enforcer.device}`;
   let cached = compiled.candidateCache.get(key);
   if (!cached) {
+    const routes = routedRanges(compiled, enforcer);
     const indices: number[] = [];
     compiled.units.forEach((u, i) => {
-      if (couldApply(compiled, u, enforcer)) indices.push(i);
+      if (couldApply(compiled, u, enforcer, routes)) indices.push(i);
     });
     cached = Int32Array.from(indices);
     compiled.candidateCache.set(key, cached);
@@ -193,7 +195,14 @@ export function candidateUnits(compiled: CompiledPolicy, enforcer: Enforcer): In
   return cached;
 }
 
-function couldApply(compiled: CompiledPolicy, u: NetUnit, enforcer: Enforcer): boolean {
+/** The approved routes a router (subnet routes) or exit node (exit routes) carries, parsed once per enforcer. */
+function routedRanges(compiled: CompiledPolicy, enforcer: Enforcer): IpRange[] {
+  return compiled.devices[enforcer.device].approvedRoutes
+    .map((r) => parsePrefix(r))
+    .filter((r): r is IpRange => r !== undefined && isExitRoute(r) === (enforcer.mode === 'exit'));
+}
+
+function couldApply(compiled: CompiledPolicy, u: NetUnit, enforcer: Enforcer, routes: readonly IpRange[]): boolean {
   const d = enforcer.device;
   const device = compiled.devices[d];
   if (enforcer.mode === 'device') {
@@ -201,9 +210,6 @@ function couldApply(compiled: CompiledPolicy, u: NetUnit, enforcer: Enforcer): b
     return !u.via && (u.dstV4.has(d) || u.dstV6.has(d) || (u.dstSelf && device.user !== undefined));
   }
   if (u.via && !device.tags.some((t) => u.via!.has(tagKey(t, compiled.dialect)))) return false;
-  const routes = device.approvedRoutes
-    .map((r) => parsePrefix(r)!)
-    .filter((r) => r && isExitRoute(r) === (enforcer.mode === 'exit'));
   return u.dstAddresses.ranges.some((a) => routes.some((r) => rangesOverlap(a, r)));
 }
 
@@ -301,7 +307,7 @@ function sshUnitMatches(
   return u.logins.localpartDomains.length > 0 && u.src.has(d) && sameOwner(compiled, s, d);
 }
 
-function loginAllowed(u: SshUnit, login: string, srcUser: string | undefined): boolean {
+export function loginAllowed(u: SshUnit, login: string, srcUser: string | undefined): boolean {
   const l = u.logins;
   if (login === 'root') return l.root || localpartMatches(l.localpartDomains, login, srcUser);
   if (l.nonroot || l.literals.has(login)) return true;

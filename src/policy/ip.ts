@@ -45,6 +45,7 @@ export function parseIp(text: string): IpAddress | undefined {
  * test checks it against ipaddr.js.
  */
 export function parseIpv6Groups(s: string): number[] | undefined {
+  if (!s.includes('.')) return scanIpv6(s);
   const halves = s.split('::');
   if (halves.length > 2) return undefined;
   const head = halves[0] === '' ? [] : halves[0].split(':');
@@ -66,6 +67,52 @@ export function parseIpv6Groups(s: string): number[] | undefined {
   if (halves.length === 1) return missing === 0 ? [...h, ...t] : undefined;
   if (missing < 1) return undefined;
   return [...h, ...new Array<number>(missing).fill(0), ...t];
+}
+
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * The same grammar without a dotted quad, read in one pass over the character codes: no split, no regex, no
+ * intermediate strings (inventories hold one IPv6 address per device, parsed on every read).
+ */
+function scanIpv6(s: string): number[] | undefined {
+  const head: number[] = [];
+  const tail: number[] = [];
+  let groups = head;
+  let gap = false;
+  let i = 0;
+  if (s.charCodeAt(0) === 58) {
+    if (s.charCodeAt(1) !== 58) return undefined;
+    [gap, groups, i] = [true, tail, 2];
+  }
+  while (i < s.length) {
+    const start = i;
+    let value = 0;
+    for (let h = hexDigit(s.charCodeAt(i)); h >= 0 && i - start < 5; h = hexDigit(s.charCodeAt(++i))) {
+      value = value * 16 + h;
+    }
+    if (i === start || i - start > 4) return undefined;
+    groups.push(value);
+    if (i === s.length) break;
+    if (s.charCodeAt(i) !== 58) return undefined; // after a group: ':' or the end
+    i++;
+    if (s.charCodeAt(i) === 58) {
+      if (gap) return undefined; // a second '::'
+      [gap, groups] = [true, tail];
+      i++;
+    } else if (i === s.length) {
+      return undefined; // a single trailing ':'
+    }
+  }
+  const missing = 8 - head.length - tail.length;
+  if (!gap) return missing === 0 ? head : undefined;
+  if (missing < 1) return undefined;
+  return [...head, ...new Array<number>(missing).fill(0), ...tail];
 }
 
 function groupsToBigint(groups: readonly number[]): bigint {

@@ -28,6 +28,7 @@ export function checkSynthesizedPolicy(
   const check = checkPolicy(input, inventory ?? { devices: [] }, {
     dialect: 'tailscale',
     representativeDevices: true,
+    lint: true,
     ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}),
   });
   const lines = text.split('\n');
@@ -39,7 +40,8 @@ function attribute(ir: StackIr, d: Diagnostic, lines: readonly string[]): Diagno
   const construct = constructAbove(lines, line, `${ir.name}/`) ?? ir.source.path;
   return {
     ...d,
-    code: d.severity === 'error' && !d.code.startsWith('TN5') ? CORE_CODES.policyRejected.code : d.code,
+    // Validation (TN5) and lint (TN6) codes stay; anything else the engine reports is a rejection of the policy.
+    code: d.severity === 'error' && !/^TN[56]/.test(d.code) ? CORE_CODES.policyRejected.code : d.code,
     path: construct,
     related: [{ path: d.path, message: 'in the synthesized policy' }, ...(d.related ?? [])],
   };

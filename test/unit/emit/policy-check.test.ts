@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ANY, Autogroup, AutoApprover, Device, Grant, Group, Ip, Tag } from '../../../src';
-import { compilePolicy, parseInventory, runPolicyTests, validatePolicy, withRepresentativeDevices } from '../../../src/policy';
+import { ANY, AutoApprover, Autogroup, Device, Grant, Group, Ip, Tag } from '../../../src';
+import {
+  compilePolicy,
+  parseInventory,
+  runPolicyTests,
+  validatePolicy,
+  withRepresentativeDevices,
+} from '../../../src/policy';
 import { newStack, synthDiagnostics } from '../../helpers';
 
 const owners = [Autogroup.ADMIN];
@@ -52,7 +58,10 @@ describe('representative devices', () => {
       groups: { 'group:eng': ['bob@example.com'], 'group:empty': [] },
       tagOwners: { 'tag:db': [] },
       grants: [{ src: ['group:eng'], dst: ['tag:db'], ip: ['5432'] }],
-      tests: [{ src: 'group:eng', accept: ['tag:db:5432'] }, { src: 'group:empty', deny: ['tag:db:22'] }],
+      tests: [
+        { src: 'group:eng', accept: ['tag:db:5432'] },
+        { src: 'group:empty', deny: ['tag:db:22'] },
+      ],
     };
     const { policy: parsed } = validatePolicy({ value: policy, file: 'p.json' }, { dialect: 'tailscale' });
     const inventory = withRepresentativeDevices(parsed!, { devices: [] });

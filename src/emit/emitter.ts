@@ -11,3 +11,12 @@ export interface Emitter {
   readonly name: string;
   emit(ir: StackIr): EmittedFile[];
 }
+
+/**
+ * An emitter that describes the other files of the stack (the access report lists them with their sha256): it runs
+ * after every other emitter, the Terraform one included, and gets their files. Still pure: IR and files in, files out.
+ */
+export interface SummaryEmitter {
+  readonly name: string;
+  emit(ir: StackIr, files: ReadonlyMap<string, string>): EmittedFile[];
+}

@@ -1,4 +1,4 @@
-import type { Emitter } from './emitter';
+import type { Emitter, SummaryEmitter } from './emitter';
 import { headscaleEmitter } from './headscale';
 import { inventoryEmitter } from './inventory';
 import { kubernetesEmitter } from './kubernetes';
@@ -6,6 +6,8 @@ import { nftablesEmitter } from './nftables';
 import { nginxEmitter } from './nginx';
 import { nixosEmitter } from './nixos';
 import { policyEmitter } from './policy';
+import { reportEmitter } from './report';
+import { sshEmitter } from './ssh';
 
 /** The pure emitters every stack runs, in no particular order (their file paths never overlap). */
 export const STACK_EMITTERS: readonly Emitter[] = [
@@ -16,4 +18,8 @@ export const STACK_EMITTERS: readonly Emitter[] = [
   nixosEmitter,
   nginxEmitter,
   nftablesEmitter,
+  sshEmitter,
 ];
+
+/** Emitters that run after all the others (Terraform included) and read their files. */
+export const SUMMARY_EMITTERS: readonly SummaryEmitter[] = [reportEmitter];

@@ -1,0 +1,40 @@
+/**
+ * Access map of a policy: the model (selectors resolved by the engine), and its renderers (DOT, Mermaid, SVG through
+ * Graphviz in wasm). Used by `tailnet-cdk graph`, the report emitter and the HTML access diff.
+ */
+export { compactAccess, EDGE_COLORS, edgeLabel, edgeTooltip, LEGEND, normalizeAccess } from './labels';
+export {
+  type AccessEdge,
+  type AccessMap,
+  type AccessMapOptions,
+  type AccessNode,
+  type BundledMap,
+  type BundledNode,
+  buildAccessMap,
+  bundleAccessMap,
+  compareRules,
+  type EdgeKind,
+  EMPTY_INVENTORY,
+  type LoadedTailnet,
+  loadTailnet,
+  type NodeKind,
+  nodeId,
+  type Side,
+  type TailnetSources,
+} from './model';
+export { type DotOptions, type EdgeStyle, FONT, renderDot, renderMermaid, renderSvg } from './render';
+export { ALLOW_ALL_RULE } from './resolve';
+
+import type { AccessMap } from './model';
+import { bundleAccessMap } from './model';
+import { renderDot, renderMermaid, renderSvg } from './render';
+
+export type MapFormat = 'svg' | 'dot' | 'mermaid';
+
+/** The map as drawn everywhere (CLI, report, README picture): bundled, then DOT, Mermaid, or SVG via Graphviz. */
+export function drawAccessMap(map: AccessMap, format: MapFormat, title?: string): string {
+  const drawn = bundleAccessMap(map);
+  if (format === 'mermaid') return renderMermaid(drawn);
+  const dot = renderDot(drawn, title ? { title } : {});
+  return format === 'dot' ? dot : renderSvg(dot);
+}

@@ -1,5 +1,17 @@
 import type { Construct } from 'constructs';
-import { Autogroup, Group, Ip, type Selector, SshUser, Tag, TailnetStack } from '../src';
+import {
+  AuthKey,
+  Autogroup,
+  Group,
+  Ip,
+  KubernetesWorkload,
+  NixosHost,
+  Reach,
+  type Selector,
+  SshUser,
+  Tag,
+  TailnetStack,
+} from '../src';
 
 /**
  * Deterministic generator of large tailnet *stacks* (constructs) for the synth benchmark (issue 9). The same size
@@ -134,8 +146,40 @@ export function buildStack(
     });
   }
   addDevices(stack, model, tags);
+  addNixosHosts(stack, model, tags, groups);
+  addWorkloads(stack, model, tags);
   addAssertions(stack, model, principals, tags);
   return stack;
+}
+
+/** NixOS hosts with two nginx proxies each (one by path, one on its own port), clients from the groups. */
+function addNixosHosts(stack: TailnetStack, model: TailnetModel, tags: Tag[], groups: Group[]): void {
+  for (let i = 0; i < model.size.nixosHosts; i++) {
+    const host = new NixosHost(stack, `Host${i}`, {
+      hostname: `h${i}`,
+      tags: [tags[i % tags.length]],
+      authKey: AuthKey.sops(`tailscale/h${i}`),
+    });
+    const clients = [groups[i % groups.length]];
+    host.addProxy('Api', {
+      upstreamPort: 3000,
+      reach: Reach.path('/api/'),
+      rateLimit: '20r/s',
+      maxBodySize: '10M',
+      clients,
+    });
+    host.addProxy('Ui', { upstreamPort: 4000, reach: Reach.port(8443), clients });
+  }
+}
+
+/** Kubernetes workloads with userspace Tailscale sidecars and a generated key each. */
+function addWorkloads(stack: TailnetStack, model: TailnetModel, tags: Tag[]): void {
+  for (let i = 0; i < model.size.workloads; i++) {
+    new KubernetesWorkload(stack, `Workload${i}`, {
+      namespace: `ns${i % 10}`,
+      sidecar: { tags: [tags[i % tags.length]], authKey: { reusable: true, expiryDays: 90 } },
+    });
+  }
 }
 
 function addDevices(stack: TailnetStack, model: TailnetModel, tags: Tag[]): void {

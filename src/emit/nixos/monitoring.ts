@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Handlebars from 'handlebars';
 import { type NixAttrs, nix } from '../../core/canonical/nix';
+import { templatePath } from '../../core/templates';
 import type { HealthCheckIr, MonitoringIr, NixosHostIr } from '../../ir/nixos';
 import type { StackIr } from '../../ir/types';
 import { fqdn } from './tailscale';
@@ -12,7 +12,7 @@ import { fqdn } from './tailscale';
  * exporter's textfile collector exports.
  */
 export const TEXTFILE_DIR = '/var/lib/prometheus-node-exporter-text';
-const TEMPLATE = path.join(__dirname, '..', '..', '..', 'templates', 'nixos', 'tailscale-health.sh.hbs');
+const TEMPLATE = templatePath('nixos', 'tailscale-health.sh.hbs');
 let compiled: Handlebars.TemplateDelegate | undefined;
 
 export interface MonitoringPart {

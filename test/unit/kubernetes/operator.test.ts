@@ -85,7 +85,8 @@ describe('TailscaleOperator', () => {
   it('warns when a proxy tag is not owned by the operator tag', () => {
     const { f, operator } = operatorFixture();
     operator.exposeService('Web', { namespace: 'apps', tags: [f.tag] });
-    const warnings = f.app.synthesize()[0].diagnostics;
+    // TN6xxx: the policy linter's findings about the fixture's unused tags are not this test's subject
+    const warnings = f.app.synthesize()[0].diagnostics.filter((d) => !d.code.startsWith('TN6'));
     expect(warnings).toMatchObject([{ severity: 'warning', code: 'TN3018', path: 'test/Operator/Web' }]);
   });
 });

@@ -41,6 +41,7 @@ describe('emitted Terraform against the provider schema', () => {
       expect(checkTerraformJson(tf)).toEqual([]);
       const provider = tf.provider.tailscale[0];
       for (const value of Object.values(provider)) expect(String(value)).not.toMatch(/tskey-/);
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Terraform interpolation, not a JS template
       if (auth === 'apiKey') expect(provider.api_key).toBe('${var.tailscale_api_key}');
       if (auth === 'oauth') expect(tf.variable.tailscale_oauth_client_secret.sensitive).toBe(true);
       expect(tf.resource.tailscale_acl.policy.overwrite_existing_content).toBe(true);

@@ -8,6 +8,7 @@ export * from './constructs/policy-extras';
 export * from './constructs/ports';
 export * from './constructs/selector';
 export * from './constructs/ssh';
+export * from './constructs/ssh-access';
 export * from './constructs/tests';
 export * from './core/app';
 export * from './core/diagnostics';

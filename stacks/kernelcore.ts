@@ -32,6 +32,8 @@ export class KernelcoreStack extends TailnetStack {
     const desktop = this.addTag('Desktop', { name: 'tag:desktop', owners });
 
     this.addGrant('AdminsReachEverything', { src: [admin], dst: [ANY], ip: [Ip.ALL] });
+    // "*" already includes exit-node use; saying so keeps it deliberate (and the linter's TN6021 quiet)
+    this.addGrant('AdminsUseExitNodes', { src: [admin], dst: [Autogroup.INTERNET], ip: [Ip.ALL] });
     this.addGrant('ClientsReachServerPorts', {
       src: [client, laptop],
       dst: [server],

@@ -1,4 +1,5 @@
 import { TailnetApp } from '../src';
+import { HomelabcmdStack } from './homelabcmd';
 import { JunePlatformStack } from './june-platform';
 import { JunePlatformOperatorStack } from './june-platform-operator';
 import { KernelcoreStack } from './kernelcore';
@@ -8,4 +9,5 @@ const app = new TailnetApp();
 new KernelcoreStack(app);
 new JunePlatformStack(app);
 new JunePlatformOperatorStack(app);
+new HomelabcmdStack(app);
 app.synth();

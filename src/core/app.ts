@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { App, type AppConfig } from 'cdktf';
 import { formatDiagnostic, SynthError } from './diagnostics';
+import { createProgress } from './progress';
 import { TailnetStack } from './stack';
 import { type StackSynthesis, type SynthOptions, synthesizeStacks } from './synth';
 import { checkWritable, diffOutputs, writeOutputs } from './writer';
@@ -48,7 +49,7 @@ export class TailnetApp extends App {
    */
   override synth(): void {
     try {
-      const results = this.synthesize();
+      const results = this.synthesizeWithProgress();
       for (const r of results) for (const d of r.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
       if (process.env.TAILNET_CDK_CHECK === '1') {
         this.check(results);
@@ -66,6 +67,16 @@ export class TailnetApp extends App {
       if (!SynthError.isSynthError(e) || process.env.TAILNET_DEBUG === '1') throw e;
       process.stderr.write(`${e.message}\n`);
       process.exit(1);
+    }
+  }
+
+  /** A status line on a terminal while stacks emit (src/core/progress.ts); silent when stderr is not a TTY. */
+  private synthesizeWithProgress(): StackSynthesis[] {
+    const progress = createProgress('synth', this.stacks.length);
+    try {
+      return this.synthesize({ onStack: (stack) => progress.step(stack) });
+    } finally {
+      progress.done();
     }
   }
 

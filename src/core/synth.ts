@@ -1,7 +1,7 @@
 import type { IConstruct } from 'constructs';
 import { recordedDiagnostics } from '../constructs/private/report';
 import { checkSynthesizedPolicy } from '../emit/policy/check';
-import { STACK_EMITTERS } from '../emit/registry';
+import { STACK_EMITTERS, SUMMARY_EMITTERS } from '../emit/registry';
 import { emitTerraform } from '../emit/terraform';
 import { lowerStack } from '../ir/lower';
 import { runIrRules } from '../ir/rules';
@@ -38,14 +38,15 @@ export function synthesizeStacks(stacks: readonly TailnetStack[], options: Synth
   });
   rules.throwIfErrors();
 
-  const emitted = stacks.map((stack, i) =>
-    emitStack(
+  const emitted = stacks.map((stack, i) => {
+    options.onStack?.(stack.node.id);
+    return emitStack(
       stack,
       irs[i],
       rules.all.filter((d) => isUnder(d.path, stack.node.path)),
       time,
-    ),
-  );
+    );
+  });
   // Phase 6: the policy engine checks what we are about to write, as Tailscale would on save.
   const checked = new DiagnosticBag();
   time('policy-check', () => {
@@ -61,6 +62,8 @@ export function synthesizeStacks(stacks: readonly TailnetStack[], options: Synth
 export interface SynthOptions {
   /** Called with each phase's (or emitter's) wall time in milliseconds; used by the benchmark. */
   readonly onPhase?: (phase: string, ms: number) => void;
+  /** Called as each stack starts emitting (most of the time goes there), for a progress display. */
+  readonly onStack?: (stack: string) => void;
 }
 
 type Timer = <T>(phase: string, work: () => T) => T;
@@ -108,6 +111,10 @@ function emitStack(stack: TailnetStack, ir: StackIr, diagnostics: Diagnostic[], 
     for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir))) files.set(f.path, f.content);
   }
   for (const f of time('emit:terraform', () => emitTerraform(ir, stack, files))) files.set(f.path, f.content);
+  // Last, the emitters that describe the other files (the access report lists them with their sha256).
+  for (const emitter of SUMMARY_EMITTERS) {
+    for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir, files))) files.set(f.path, f.content);
+  }
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { stack: ir.name, ir, files: sorted, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -152,6 +152,8 @@ function cgnatAddress(n: number): string {
 function sortSshHosts(hosts: SshHostIr[]): SshHostIr[] {
   return hosts.sort(
     (a, b) =>
-      compareStrings(a.hostname, b.hostname) || compareStrings(a.user, b.user) || compareStrings(a.source.path, b.source.path),
+      compareStrings(a.hostname, b.hostname) ||
+      compareStrings(a.user, b.user) ||
+      compareStrings(a.source.path, b.source.path),
   );
 }

@@ -1,4 +1,5 @@
 import { printJson } from '../../core/canonical/json';
+import { createProgress } from '../../core/progress';
 import type { ApiDevice, DeviceList } from '../../import/api-schemas';
 import { type FileToWrite, writeFilesAtomic } from '../../import/atomic-write';
 import { hostLabel, importDevices, sortByName } from '../../import/device-import';
@@ -55,7 +56,10 @@ export async function run(opts: ImportDevicesOptions): Promise<number> {
 async function loadDevices(opts: ImportDevicesOptions): Promise<{ list: DeviceList; origin: string }> {
   if (opts.fromFile) return { list: readDeviceList(opts.fromFile), origin: opts.fromFile };
   const api = apiClient(opts);
-  const { list, cachedAgeMs } = await api.listDevices({ fields: 'all' });
+  // one request, but tens of seconds on a large tailnet or through retries: a status line on terminals
+  const progress = createProgress('import', undefined);
+  progress.step(`devices of tailnet "${api.tailnet}"`);
+  const { list, cachedAgeMs } = await api.listDevices({ fields: 'all' }).finally(() => progress.done());
   if (cachedAgeMs !== undefined) {
     process.stderr.write(
       `using the device list cached ${Math.round(cachedAgeMs / 1000)} s ago (--no-cache to refresh)\n`,

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { Diagnostic } from '../../core/diagnostics';
+import { createProgress } from '../../core/progress';
 import type { Dialect, Inventory, PolicyFile } from '../../policy';
 import { planAccess } from '../../policy/plan';
 import { type RuleNamer, renderJson, renderMarkdown, renderText, type StackPlan } from '../../policy/plan-render';
@@ -32,7 +33,17 @@ export function run(opts: PlanOptions): number {
     return EXIT.findings;
   }
   const located = new Map<StackPlan, Located>();
-  const plans = sources.map((s) => planStack(s, forced?.inventory, opts.dialect ?? 'tailscale', located));
+  // reading a revision and planning each stack takes seconds on large tailnets: a status line on terminals
+  const progress = createProgress('plan', sources.length);
+  let plans: StackPlan[];
+  try {
+    plans = sources.map((s) => {
+      progress.step(s.name);
+      return planStack(s, forced?.inventory, opts.dialect ?? 'tailscale', located);
+    });
+  } finally {
+    progress.done();
+  }
   const name: RuleNamer = (stack, ref) => {
     const where = located.get(stack);
     const label = where?.[ref.version]?.(ref) ?? { at: '?' };

@@ -8,7 +8,7 @@ import { Device } from '../device';
 import { Grant } from '../grant';
 import { User } from '../identity';
 import { AutoApprover } from '../policy-extras';
-import { Ip } from '../ports';
+import { Ip, type IpCapability } from '../ports';
 import { report } from '../private/report';
 import { Autogroup, type Selector, type TagPosition } from '../selector';
 import { NIXOS_CODES } from './codes';
@@ -86,6 +86,8 @@ export class NixosHost extends Construct implements ILowerable {
   readonly props: NixosHostProps;
   /** The declared device this host is (`<path>/Device`). */
   readonly device: Device;
+  /** Grants shared by the proxies reached by path, by client set and ports (see `_grantWebAccess`). */
+  private readonly webGrants = new Map<string, string[]>();
 
   constructor(scope: Construct, id: string, props: NixosHostProps = {}) {
     super(scope, id);
@@ -110,6 +112,33 @@ export class NixosHost extends Construct implements ILowerable {
   /** An nginx reverse proxy on this host (`<path>/<id>`). */
   addProxy(id: string, props: NginxProxyProps): NginxProxy {
     return new NginxProxy(this, id, props);
+  }
+
+  /**
+   * @internal Proxies reached by path are locations of the host's one web server, so their clients need the same
+   * ports: proxies with the same clients share one grant (`<path>/WebClients`, numbered from the second client set
+   * on) that names them all, instead of one identical grant each.
+   */
+  _grantWebAccess(proxyName: string, clients: readonly Selector<'src'>[], ip: readonly IpCapability[]): void {
+    const key = `${clients.map((c) => c.selector).join(' ')} | ${ip.map((c) => c.text).join(' ')}`;
+    const shared = this.webGrants.get(key);
+    if (shared) {
+      shared.push(proxyName);
+      return;
+    }
+    const names = [proxyName];
+    this.webGrants.set(key, names);
+    const hostname = this.hostname;
+    new Grant(this, this.webGrants.size === 1 ? 'WebClients' : `WebClients${this.webGrants.size}`, {
+      src: [...clients],
+      dst: this.destination,
+      ip: [...ip],
+      // read when the grant is lowered, after every proxy of the host has joined
+      get comment() {
+        const sorted = [...names].sort(compareStrings);
+        return `${sorted.join(', ')} ${sorted.length === 1 ? 'proxy' : 'proxies'} on ${hostname}`;
+      },
+    });
   }
 
   /** A firewall zone (nftables) on this host. */

@@ -260,6 +260,10 @@ export class NginxProxy extends Construct {
     if (clients.length === 0 || reach === undefined) return;
     const ports = reach.kind === 'service' ? { tcp: [reach.port], udp: [] } : proxyListenPorts(this._ir());
     const ip: IpCapability[] = [...ports.tcp.map((x) => Ip.tcp(x)), ...ports.udp.map((x) => Ip.udp(x))];
+    if (reach.kind === 'path') {
+      this.host._grantWebAccess(this.name, clients, ip);
+      return;
+    }
     new Grant(this, 'Clients', {
       src: clients,
       dst: reach.kind === 'service' ? [ServiceRef.fromName(reach.service)] : this.host.destination,

@@ -12,11 +12,25 @@ describe('NginxProxy', () => {
     const f = fixture();
     host(f).addProxy('Ollama', { upstreamPort: 11434, reach: Reach.path('/ollama/'), clients: [f.client] });
     new IrTemplate(synth(f).ir).hasGrant({
-      source: { path: 'test/Web/Ollama/Clients' },
+      source: { path: 'test/Web/WebClients' },
+      comment: 'ollama proxy on web',
       src: ['tag:client'],
       dst: ['tag:server'],
       ip: ['tcp:80', 'tcp:443'],
     });
+  });
+
+  it('path proxies with the same clients share one grant naming them all; other clients get their own', () => {
+    const f = fixture();
+    const h = host(f);
+    h.addProxy('Ollama', { upstreamPort: 11434, reach: Reach.path('/ollama/'), clients: [f.client] });
+    h.addProxy('Llamacpp', { upstreamPort: 8080, reach: Reach.path('/llamacpp/'), clients: [f.client] });
+    h.addProxy('Grafana', { upstreamPort: 3000, reach: Reach.path('/grafana/'), clients: [f.admin] });
+    const grants = synth(f).ir.policy.grants.map((g) => [g.source.path, g.comment, g.src.join(' ')]);
+    expect(grants).toEqual([
+      ['test/Web/WebClients', 'llamacpp, ollama proxies on web', 'tag:client'],
+      ['test/Web/WebClients2', 'grafana proxy on web', 'tag:admin'],
+    ]);
   });
 
   it('grants its own port, plus UDP for HTTP/3, when reached by port', () => {

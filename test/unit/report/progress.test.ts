@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgress, fitToWidth, statusLine } from '../../../src/cli/progress';
+import { createProgress, fitToWidth, statusLine } from '../../../src/core/progress';
 
 /** The progress line: on a terminal only, NO_COLOR honoured, throttled, cut to the width, cleared at the end. */
 class FakeStream {

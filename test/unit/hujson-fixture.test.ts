@@ -81,17 +81,14 @@ it('the two fixture policies differ, and so do their hashes (drift detection)', 
   expect(sha256(formatHujson(before))).not.toBe(sha256(formatHujson(after)));
 });
 
-describe('speed guard (real figures come from the bench)', () => {
-  it('parses and formats a ~2 MB policy well within 5 s', () => {
+describe('a large policy (its speed is measured by the bench)', () => {
+  it('parses and formats a ~2 MB policy, positions intact', () => {
     const text = largePolicy();
     expect(text.length).toBeGreaterThan(2_000_000);
-    const started = performance.now();
     const doc = parseHujson(text, 'large.hujson');
     const formatted = formatHujson(text, 'large.hujson');
-    const elapsed = performance.now() - started;
     expect(formatted).toBe(text); // printHujson output is already formatted
     expect(doc.locate(['grants', 1999, 'dst', 1]).line).toBeGreaterThan(1);
-    expect(elapsed).toBeLessThan(5_000);
   });
 });
 

@@ -62,26 +62,15 @@ function generate() {
 }
 
 describe('scale', () => {
-  it('validates, compiles and runs 10,000 test assertions over 10,000 devices quickly', () => {
+  // Correctness at size only: the time it takes is measured by `npm run bench`, not asserted here.
+  it('validates, compiles and runs 10,000 test assertions over 10,000 devices', () => {
     const { policy, devices } = generate();
-    let t = performance.now();
     const validated = validatePolicy({ value: policy, file: 'big.json' }, { dialect: 'tailscale' });
-    const validateMs = performance.now() - t;
     expect(validated.diagnostics).toEqual([]);
-    t = performance.now();
     const compiled = compilePolicy(validated.policy!, { devices });
-    const compileMs = performance.now() - t;
-    t = performance.now();
     const results = runPolicyTests(compiled);
-    const testsMs = performance.now() - t;
-    console.log(
-      `scale: validate ${validateMs.toFixed(0)} ms, compile ${compileMs.toFixed(0)} ms, 10k tests ${testsMs.toFixed(0)} ms`,
-    );
     expect(results).toHaveLength(10_000);
     expect(results.some((r) => r.passed)).toBe(true);
     expect(results.some((r) => !r.passed)).toBe(true);
-    // Target: well under 1 s on an idle machine (~300-700 ms measured on a loaded 2-core box); the guard leaves
-    // headroom for CI noise.
-    expect(testsMs).toBeLessThan(1_500);
   });
 });

@@ -38,6 +38,7 @@ export function synthesizeStacks(stacks: readonly TailnetStack[], options: Synth
   });
   rules.throwIfErrors();
 
+  const checked = new DiagnosticBag();
   const emitted = stacks.map((stack, i) => {
     options.onStack?.(stack.node.id);
     return emitStack(
@@ -45,12 +46,8 @@ export function synthesizeStacks(stacks: readonly TailnetStack[], options: Synth
       irs[i],
       rules.all.filter((d) => isUnder(d.path, stack.node.path)),
       time,
+      checked,
     );
-  });
-  // Phase 6: the policy engine checks what we are about to write, as Tailscale would on save.
-  const checked = new DiagnosticBag();
-  time('policy-check', () => {
-    for (const r of emitted) checked.addAll(checkSynthesizedPolicy(r.ir, r.files));
   });
   checked.throwIfErrors();
   return emitted.map((r) => ({
@@ -104,16 +101,28 @@ function validationDiagnostic(path: string, message: string): Diagnostic {
   return { severity: 'error', code: coded[1], path, message: coded[2] };
 }
 
-/** Phases 5–6: pure emitters, then the Terraform emitter (which adds L1 resources to the stack). */
-function emitStack(stack: TailnetStack, ir: StackIr, diagnostics: Diagnostic[], time: Timer): StackSynthesis {
+/**
+ * Phases 5–6: pure emitters, then the Terraform emitter (which adds L1 resources to the stack); the policy engine
+ * checks the policy we are about to write, as Tailscale would on save (findings into `checked`); last, the
+ * summary emitters, which describe the other files and reuse that check.
+ */
+function emitStack(
+  stack: TailnetStack,
+  ir: StackIr,
+  diagnostics: Diagnostic[],
+  time: Timer,
+  checked: DiagnosticBag,
+): StackSynthesis {
   const files = new Map<string, string>();
   for (const emitter of STACK_EMITTERS) {
     for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir))) files.set(f.path, f.content);
   }
   for (const f of time('emit:terraform', () => emitTerraform(ir, stack, files))) files.set(f.path, f.content);
-  // Last, the emitters that describe the other files (the access report lists them with their sha256).
+  const policy = time('policy-check', () => checkSynthesizedPolicy(ir, files));
+  checked.addAll(policy.diagnostics);
+  const context = policy.check ? { policyCheck: policy.check } : {};
   for (const emitter of SUMMARY_EMITTERS) {
-    for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir, files))) files.set(f.path, f.content);
+    for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir, files, context))) files.set(f.path, f.content);
   }
   const sorted = new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { stack: ir.name, ir, files: sorted, diagnostics: sortDiagnostics(diagnostics) };

@@ -1,4 +1,5 @@
 import type { StackIr } from '../ir/types';
+import type { PolicyCheck } from '../policy';
 
 /** One generated file, path relative to `out/<stack>/`, content already canonical text. */
 export interface EmittedFile {
@@ -18,5 +19,11 @@ export interface Emitter {
  */
 export interface SummaryEmitter {
   readonly name: string;
-  emit(ir: StackIr, files: ReadonlyMap<string, string>): EmittedFile[];
+  emit(ir: StackIr, files: ReadonlyMap<string, string>, context?: SummaryContext): EmittedFile[];
+}
+
+/** What synth already knows about the files when summary emitters run, so they need not compute it again. */
+export interface SummaryContext {
+  /** The policy engine's check of `policy.hujson` against `devices.json` (validation, tests, lint). */
+  readonly policyCheck?: PolicyCheck;
 }

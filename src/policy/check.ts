@@ -3,8 +3,9 @@ import { diag } from '../core/errors';
 import { POLICY_CODES } from './codes';
 import { type CompiledPolicy, type CompileOptions, compilePolicy } from './compile';
 import type { Inventory } from './inventory';
-import { lintPolicy } from './lint';
+import { type LintOptions, lintPolicy } from './lint';
 import { withRepresentativeDevices } from './representatives';
+import type { Dialect } from './selectors';
 import { positionLabel } from './source';
 import { runPolicyTests, type TestResult } from './tests';
 import { type PolicyInput, type ValidateOptions, validatePolicy } from './validate';
@@ -21,8 +22,11 @@ export interface CheckOptions {
 
 export interface PolicyCheck {
   readonly diagnostics: Diagnostic[];
+  /** Compiled over the inventory plus, with `representativeDevices`, the representative devices. */
   readonly compiled?: CompiledPolicy;
   readonly testResults: TestResult[];
+  /** The lint findings among `diagnostics` (empty without `lint`), for callers that show them apart. */
+  readonly lint: Diagnostic[];
 }
 
 /**
@@ -35,7 +39,9 @@ export function checkPolicy(
   options: ValidateOptions & CompileOptions & CheckOptions,
 ): PolicyCheck {
   const validation = validatePolicy(input, options);
-  if (!validation.policy || !validation.source) return { diagnostics: validation.diagnostics, testResults: [] };
+  if (!validation.policy || !validation.source) {
+    return { diagnostics: validation.diagnostics, testResults: [], lint: [] };
+  }
   const devices = options.representativeDevices ? withRepresentativeDevices(validation.policy, inventory) : inventory;
   const compiled = compilePolicy(validation.policy, devices, options);
   const testResults = runPolicyTests(compiled);
@@ -52,7 +58,20 @@ export function checkPolicy(
       );
     });
   const lint = options.lint
-    ? lintPolicy({ policy: validation.policy, source }, { dialect: options.dialect, declaredDevices: inventory })
+    ? lintPolicy({ policy: validation.policy, source }, synthLintOptions(options, inventory))
     : [];
-  return { diagnostics: sortDiagnostics([...validation.diagnostics, ...failures, ...lint]), compiled, testResults };
+  return {
+    diagnostics: sortDiagnostics([...validation.diagnostics, ...failures, ...lint]),
+    compiled,
+    testResults,
+    lint,
+  };
+}
+
+/**
+ * How a stack's policy is linted, by synth and by its report alike: the declared inventory counts as devices that
+ * exist, but the device-dependent checks stay off (it holds the stack's servers, not its users' own devices).
+ */
+export function synthLintOptions(options: { readonly dialect?: Dialect }, declared: Inventory): LintOptions {
+  return { dialect: options.dialect ?? 'tailscale', declaredDevices: declared };
 }

@@ -1,5 +1,5 @@
 /** Policy engine: parse + validate policy files, device inventories, compile, evaluate, run policy tests. */
-export { type CheckOptions, checkPolicy, type PolicyCheck } from './check';
+export { type CheckOptions, checkPolicy, type PolicyCheck, synthLintOptions } from './check';
 export { POLICY_CODES } from './codes';
 export { type CompiledPolicy, type CompileOptions, compilePolicy, type NetUnit } from './compile';
 export type { SshLoginMap, SshUnit } from './compile-ssh';

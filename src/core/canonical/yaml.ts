@@ -24,6 +24,16 @@ export function printYaml(value: unknown, options: YamlOptions = {}): string {
   const data = (options.keys ?? 'sorted') === 'sorted' ? orderKeys(dropNulls(value)) : dropNulls(value);
   const doc = new Document(data, { version: '1.1' });
   visit(doc, {
+    Pair(_key, pair) {
+      // As a map key, `<<` is YAML 1.1's merge key; the yaml library prints it plain even when asked to quote it,
+      // so it gets an explicit string tag.
+      if (isScalar(pair.key) && pair.key.value === '<<') {
+        const key = doc.createNode('<<');
+        key.type = Scalar.QUOTE_DOUBLE;
+        key.tag = 'tag:yaml.org,2002:str';
+        pair.key = key;
+      }
+    },
     Scalar(_key, node) {
       quoteIfAmbiguous(node);
     },
@@ -54,14 +64,25 @@ function quoteIfAmbiguous(node: Scalar): void {
   if (readsAsOtherThan(text, '1.1') || readsAsOtherThan(text, '1.2')) node.type = Scalar.QUOTE_DOUBLE;
 }
 
+/**
+ * Answers by YAML schema, memoized: manifests repeat the same strings (labels, image, env names) across hundreds
+ * of workloads, and a full parse per scalar dominated the Kubernetes emitter at 300 workloads.
+ */
+const AMBIGUITY: Record<'1.1' | '1.2', Map<string, boolean>> = { '1.1': new Map(), '1.2': new Map() };
+
 /** True when the plain scalar `text` would not read back as exactly that string. */
 function readsAsOtherThan(text: string, version: '1.1' | '1.2'): boolean {
   if (text === '' || text.trim() !== text) return true;
+  const known = AMBIGUITY[version].get(text);
+  if (known !== undefined) return known;
+  let ambiguous: boolean;
   try {
-    return parse(text, { version, logLevel: 'silent' }) !== text;
+    ambiguous = parse(text, { version, logLevel: 'silent' }) !== text;
   } catch {
-    return true;
+    ambiguous = true;
   }
+  AMBIGUITY[version].set(text, ambiguous);
+  return ambiguous;
 }
 
 function dropNulls(value: unknown): unknown {

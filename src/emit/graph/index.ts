@@ -15,6 +15,7 @@ export {
   compareRules,
   type EdgeKind,
   EMPTY_INVENTORY,
+  focusAccessMap,
   type LoadedTailnet,
   loadTailnet,
   type NodeKind,

@@ -3,9 +3,12 @@ import {
   type CompiledPolicy,
   compilePolicy,
   type Inventory,
+  POLICY_CODES,
+  type PolicyCheck,
   type PolicyInput,
   parseInventory,
   runPolicyTests,
+  synthLintOptions,
   type TestResult,
   type ValidateOptions,
   validatePolicy,
@@ -89,6 +92,23 @@ export function buildAccessMap(compiled: CompiledPolicy, options: AccessMapOptio
       .map((e) => ({ ...e, broad: byId.get(e.from)!.broad || byId.get(e.to)!.broad }))
       .sort((a, b) => compareNodes(byId.get(a.from)!, byId.get(b.from)!) || compareEdgeEnds(a, b, byId)),
   };
+}
+
+/**
+ * The part of a large map worth drawing: at most `maxEdges` edges, broad access first (what a reviewer must see),
+ * then the edges between the most devices; nodes without a kept edge go. Graphviz needs minutes for a map of
+ * thousands of edges and the result is unreadable anyway; the report's matrix still lists every edge.
+ */
+export function focusAccessMap(map: AccessMap, maxEdges: number): AccessMap {
+  if (map.edges.length <= maxEdges) return map;
+  const byId = new Map(map.nodes.map((n) => [n.id, n]));
+  const reach = (e: AccessEdge) => byId.get(e.from)!.deviceCount * byId.get(e.to)!.deviceCount;
+  const ranked = map.edges.map((edge, order) => ({ edge, order, reach: reach(edge) }));
+  ranked.sort((a, b) => Number(b.edge.broad) - Number(a.edge.broad) || b.reach - a.reach || a.order - b.order);
+  const kept = new Set(ranked.slice(0, maxEdges).map((r) => r.order));
+  const edges = map.edges.filter((_, i) => kept.has(i));
+  const used = new Set(edges.flatMap((e) => [e.from, e.to]));
+  return { ...map, nodes: map.nodes.filter((n) => used.has(n.id)), edges };
 }
 
 export function nodeId(side: Side, selector: string): string {
@@ -299,17 +319,33 @@ export interface LoadedTailnet {
 
 export const EMPTY_INVENTORY: Inventory = { devices: [] };
 
-export function loadTailnet(sources: TailnetSources): LoadedTailnet {
+const testFailedCode = POLICY_CODES.testFailed.code;
+
+/**
+ * `checked`: synth's own check of the same files (src/emit/policy/check.ts), whose validation, tests and lint are
+ * reused rather than computed twice; only the map's compile over the real devices is left to do.
+ */
+export function loadTailnet(sources: TailnetSources, checked?: PolicyCheck): LoadedTailnet {
   const options = sources.validate ?? { dialect: 'tailscale' };
-  const validation = validatePolicy(sources.policy, options);
   const parsed = sources.devices ? parseInventory(sources.devices) : { inventory: EMPTY_INVENTORY, diagnostics: [] };
+  if (checked?.compiled && parsed.inventory && !hasErrors(parsed.diagnostics)) {
+    const engine = new Set([...checked.lint, ...checked.diagnostics.filter((d) => d.code === testFailedCode)]);
+    return {
+      diagnostics: sortDiagnostics([...checked.diagnostics.filter((d) => !engine.has(d)), ...parsed.diagnostics]),
+      compiled: compilePolicy(checked.compiled.policy, parsed.inventory, options),
+      tests: checked.testResults,
+      lint: checked.lint,
+    };
+  }
+  const validation = validatePolicy(sources.policy, options);
   const diagnostics = sortDiagnostics([...validation.diagnostics, ...parsed.diagnostics]);
   if (!validation.policy || !parsed.inventory || hasErrors(diagnostics)) return { diagnostics, tests: [] };
   const compiled = compilePolicy(validation.policy, parsed.inventory, options);
   const testDevices = withRepresentativeDevices(validation.policy, parsed.inventory);
   const tests = runPolicyTests(compilePolicy(validation.policy, testDevices, options));
-  // As synth's policy check lints: without the device-dependent checks, which a declared inventory (servers, not
-  // the users' own devices) would turn into noise.
-  const lint = validation.source ? lintPolicy({ policy: validation.policy, source: validation.source }, options) : [];
+  // linted exactly as synth lints a stack, so `graph --format html` gives the bytes of the report synth wrote
+  const lint = validation.source
+    ? lintPolicy({ policy: validation.policy, source: validation.source }, synthLintOptions(options, parsed.inventory))
+    : [];
   return { diagnostics, compiled, tests, lint };
 }

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../../core/diagnostics';
 import { CORE_CODES } from '../../core/errors';
 import type { StackIr } from '../../ir/types';
-import { checkPolicy, lazyLocate, parseInventory } from '../../policy';
+import { checkPolicy, lazyLocate, type PolicyCheck, parseInventory } from '../../policy';
 import { INVENTORY_FILE } from '../inventory';
 
 /**
@@ -13,13 +13,15 @@ export function checkSynthesizedPolicy(
   ir: StackIr,
   files: ReadonlyMap<string, string>,
   file = 'policy.hujson',
-): Diagnostic[] {
+): SynthesizedPolicyCheck {
   const text = files.get(file);
-  if (text === undefined) return [];
+  if (text === undefined) return { diagnostics: [] };
   const devicesText = files.get(INVENTORY_FILE) ?? '{"devices":[]}';
   const { inventory } = parseInventory({ text: devicesText, file: INVENTORY_FILE });
   // policy.json holds the same value (a tested property); positions come from the HuJSON only if needed.
-  const label = `out/${ir.name}/${file}`;
+  // Positions are relative to the stack's folder, as the report in that folder shows them; messages on the
+  // terminal get the out/<stack>/ prefix (`attribute`).
+  const label = file;
   const json = files.get('policy.json');
   const input =
     json === undefined
@@ -32,7 +34,14 @@ export function checkSynthesizedPolicy(
     ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}),
   });
   const lines = text.split('\n');
-  return check.diagnostics.map((d) => attribute(ir, d, lines));
+  return { diagnostics: check.diagnostics.map((d) => attribute(ir, d, lines)), check };
+}
+
+export interface SynthesizedPolicyCheck {
+  /** Findings attributed to the constructs that produced the rules. */
+  readonly diagnostics: Diagnostic[];
+  /** The engine's own result (positions in the policy file), for the report; absent without a policy. */
+  readonly check?: PolicyCheck;
 }
 
 function attribute(ir: StackIr, d: Diagnostic, lines: readonly string[]): Diagnostic {
@@ -43,7 +52,10 @@ function attribute(ir: StackIr, d: Diagnostic, lines: readonly string[]): Diagno
     // Validation (TN5) and lint (TN6) codes stay; anything else the engine reports is a rejection of the policy.
     code: d.severity === 'error' && !/^TN[56]/.test(d.code) ? CORE_CODES.policyRejected.code : d.code,
     path: construct,
-    related: [{ path: d.path, message: 'in the synthesized policy' }, ...(d.related ?? [])],
+    related: [
+      { path: `out/${ir.name}/${d.path}`, message: 'in the synthesized policy' },
+      ...(d.related ?? []).map((r) => ({ ...r, path: `out/${ir.name}/${r.path}` })),
+    ],
   };
 }
 

@@ -19,6 +19,8 @@ export interface ReportInput {
   readonly map?: AccessMap;
   /** The map rendered to SVG. */
   readonly svg?: string;
+  /** Set when the SVG shows only this many of the map's edges (a large tailnet). */
+  readonly drawnEdges?: number;
   readonly tests: readonly TestResult[];
   /** Validation and inventory findings. */
   readonly diagnostics: readonly Diagnostic[];
@@ -67,8 +69,13 @@ function mapSection(input: ReportInput): string {
   return `<section id="map">
 <h2>Access map</h2>
 <p class="note">Principals (rule sources) on the left, destinations on the right. Selectors with the same rights share a box; red marks broad access.</p>
-${body}
+${partialNote(input)}${body}
 </section>`;
+}
+
+function partialNote(input: ReportInput): string {
+  if (input.drawnEdges === undefined || !input.map) return '';
+  return `<p class="note partial">This tailnet is large: the map shows ${input.drawnEdges} of ${input.map.edges.length} edges (broad access first, then the ones between the most devices). The matrix below lists every edge.</p>\n`;
 }
 
 function testsSection(tests: readonly TestResult[]): string {

@@ -1,8 +1,9 @@
 import type { Diagnostic } from '../../core/diagnostics';
 import { sha256 } from '../../core/writer';
 import type { StackIr } from '../../ir/types';
-import type { EmittedFile, SummaryEmitter } from '../emitter';
-import { buildAccessMap, drawAccessMap, loadTailnet, type TailnetSources } from '../graph';
+import type { PolicyCheck } from '../../policy';
+import type { EmittedFile, SummaryContext, SummaryEmitter } from '../emitter';
+import { buildAccessMap, drawAccessMap, focusAccessMap, loadTailnet, type TailnetSources } from '../graph';
 import { INVENTORY_FILE } from '../inventory';
 import { type Artifact, type ReportInput, renderReportHtml } from './html';
 
@@ -10,6 +11,9 @@ export { type AccessChange, type AccessDiff, type DiffHtmlInput, diffAccessMaps,
 export { type Artifact, type ReportInput, renderReportHtml } from './html';
 
 export const REPORT_FILE = 'report.html';
+
+/** Edges drawn in the report's map; a larger map is drawn in part (`focusAccessMap`), the matrix lists them all. */
+export const REPORT_MAP_EDGES = 150;
 
 /**
  * `report.html`: the access report of the stack, computed from the files synth is about to write (policy.hujson and
@@ -19,17 +23,20 @@ export const REPORT_FILE = 'report.html';
  */
 export const reportEmitter: SummaryEmitter = {
   name: 'report',
-  emit(ir: StackIr, files: ReadonlyMap<string, string>): EmittedFile[] {
+  emit(ir: StackIr, files: ReadonlyMap<string, string>, context: SummaryContext = {}): EmittedFile[] {
     const policy = files.get('policy.hujson');
     if (policy === undefined) return [];
     const devices = files.get(INVENTORY_FILE);
-    const report = buildReport({
-      title: ir.name,
-      policy: { text: policy, file: 'policy.hujson' },
-      ...(devices !== undefined ? { devices: { text: devices, file: INVENTORY_FILE } } : {}),
-      validate: { dialect: 'tailscale', ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}) },
-      artifacts: artifactsOf(files),
-    });
+    const report = buildReport(
+      {
+        title: ir.name,
+        policy: { text: policy, file: 'policy.hujson' },
+        ...(devices !== undefined ? { devices: { text: devices, file: INVENTORY_FILE } } : {}),
+        validate: { dialect: 'tailscale', ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}) },
+        artifacts: artifactsOf(files),
+      },
+      context.policyCheck,
+    );
     return [{ path: REPORT_FILE, content: renderReportHtml(report) }];
   },
 };
@@ -47,14 +54,17 @@ export interface ReportSources extends TailnetSources {
   readonly artifacts?: readonly Artifact[];
 }
 
-export function buildReport(sources: ReportSources): ReportInput {
-  const loaded = loadTailnet(sources);
+/** `checked`: synth's check of the same files, reused (see `loadTailnet`). */
+export function buildReport(sources: ReportSources, checked?: PolicyCheck): ReportInput {
+  const loaded = loadTailnet(sources, checked);
   const lint = sources.lint ?? loaded.lint;
   const map = loaded.compiled ? buildAccessMap(loaded.compiled, { expand: sources.expand ?? false }) : undefined;
+  const drawn = map ? focusAccessMap(map, REPORT_MAP_EDGES) : undefined;
   return {
     title: sources.title,
     ...(map ? { map } : {}),
-    ...(map && map.edges.length > 0 ? { svg: drawAccessMap(map, 'svg') } : {}),
+    ...(drawn && drawn.edges.length > 0 ? { svg: drawAccessMap(drawn, 'svg') } : {}),
+    ...(map && drawn && drawn.edges.length < map.edges.length ? { drawnEdges: drawn.edges.length } : {}),
     tests: loaded.tests,
     diagnostics: loaded.diagnostics,
     ...(lint ? { lint } : {}),

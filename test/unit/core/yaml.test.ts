@@ -3,6 +3,12 @@ import { parse } from 'yaml';
 import { parseYaml, printYaml, printYamlStream } from '../../../src/core/canonical/yaml';
 
 describe('canonical YAML printer', () => {
+  it('prints a "<<" map key as a string, not YAML 1.1\'s merge key (found by the round-trip property)', () => {
+    const text = printYaml({ labels: { '<<': 'x' } });
+    expect(text).toBe('labels:\n  !!str "<<": x\n');
+    expect(parseYaml(text)).toEqual({ labels: { '<<': 'x' } });
+  });
+
   it('quotes every string YAML 1.1 or 1.2 would read as something else', () => {
     const ambiguous = [
       'yes',

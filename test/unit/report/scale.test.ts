@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildAccessMap, bundleAccessMap, drawAccessMap, renderDot } from '../../../src/emit/graph';
+import { buildAccessMap, bundleAccessMap, drawAccessMap, focusAccessMap, renderDot } from '../../../src/emit/graph';
+import { renderReportHtml } from '../../../src/emit/report';
 import { generateTailnet } from './generate';
 
 /**
@@ -52,5 +53,20 @@ describe('access map at scale', () => {
     const height = Number(/viewBox="[\d.]+ [\d.]+ [\d.]+ ([\d.]+)"/.exec(svg)?.[1]);
     // Labels inside the layout made this map over 3000pt tall; outside it, it stays near the node column's height.
     expect(height).toBeLessThan(2500);
+  });
+
+  it('draws only the widest edges of a map too large to read, broad access first, and says so', () => {
+    const map = buildAccessMap(large.compiled);
+    const limit = Math.floor(map.edges.length / 3);
+    const focused = focusAccessMap(map, limit);
+    expect(focused.edges).toHaveLength(limit);
+    const broad = map.edges.filter((e) => e.broad);
+    expect(broad.length).toBeGreaterThan(0);
+    for (const e of broad.slice(0, limit)) expect(focused.edges).toContainEqual(e);
+    const ids = new Set(focused.nodes.map((n) => n.id));
+    for (const e of focused.edges) expect(ids.has(e.from) && ids.has(e.to)).toBe(true);
+    expect(focusAccessMap(map, map.edges.length)).toBe(map);
+    const html = renderReportHtml({ title: 't', map, svg: '<svg/>', drawnEdges: limit, tests: [], diagnostics: [] });
+    expect(html).toContain(`the map shows ${limit} of ${map.edges.length} edges`);
   });
 });

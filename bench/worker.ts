@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TailnetApp } from '../src';
 import { compilePolicy, parseInventory, runPolicyTests, validatePolicy } from '../src/policy';
-import { explainAccess } from '../src/policy/explain';
+import { explainAccess, explainInventory } from '../src/policy/explain';
 import { planAccess } from '../src/policy/plan';
 import { plainCdktfBaseline } from './baseline';
 import { buildStack, generateModel, SIZES, type TailnetSize } from './stack-generator';
@@ -77,8 +77,9 @@ const TASKS: Record<string, Task> = {
     const [, ms] = timed(() => {
       const { policy } = validatePolicy({ text: policyText, file: 'policy.hujson' }, { dialect: 'tailscale' });
       const { inventory } = parseInventory({ text: devicesText, file: 'devices.json' });
-      const compiled = compilePolicy(policy!, inventory!);
       const [src, dst] = [inventory!.devices[0], inventory!.devices[inventory!.devices.length - 1]];
+      // as the CLI does: compiled over the endpoints and the routers only
+      const compiled = compilePolicy(policy!, explainInventory(inventory!, [src.name, dst.name]));
       return explainAccess(compiled, { src: src.name, dst: dst.name, proto: 'tcp', port: 443 });
     });
     return { ms };

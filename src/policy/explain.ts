@@ -21,8 +21,9 @@ import {
   selectNearest,
   summarizeEndpoint,
 } from './explain-reasons';
+import type { Device, Inventory } from './inventory';
 import type { Family, IpAddress } from './ip';
-import { formatIp } from './ip';
+import { canonicalIp, formatIp } from './ip';
 import type { RuleRef } from './model';
 
 /**
@@ -69,6 +70,26 @@ interface PacketContext {
   readonly proto: number;
   readonly protoText: string;
   readonly port: number;
+}
+
+/**
+ * The devices an explanation of traffic between `endpoints` can depend on: the endpoints themselves (resolved over
+ * the whole inventory exactly as compile resolves them: full name, then the first device with that short name,
+ * then address) and every device that advertises a route (subnet routers and exit nodes enforce for addresses
+ * outside the tailnet, `via` names them, and route notes list them). Selectors resolve per device, so compiling
+ * over these alone gives the same verdicts and reasons, in a fraction of the time on a tailnet of 10,000 devices.
+ */
+export function explainInventory(inventory: Inventory, endpoints: readonly string[]): Inventory {
+  const wanted = new Set<Device>();
+  for (const endpoint of endpoints) {
+    const address = canonicalIp(endpoint);
+    const device =
+      inventory.devices.find((d) => d.name === endpoint) ??
+      inventory.devices.find((d) => d.shortName === endpoint) ??
+      (address !== undefined ? inventory.devices.find((d) => d.addresses.includes(address)) : undefined);
+    if (device) wanted.add(device);
+  }
+  return { devices: inventory.devices.filter((d) => wanted.has(d) || d.advertisedRoutes.length > 0) };
 }
 
 export function explainAccess(compiled: CompiledPolicy, query: ExplainQuery, limit = 5): Explained<NetworkExplanation> {

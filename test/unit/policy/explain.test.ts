@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canReach, compilePolicy } from '../../../src/policy';
-import { explainAccess, type NetworkExplanation } from '../../../src/policy/explain';
+import { explainAccess, explainInventory, type NetworkExplanation } from '../../../src/policy/explain';
 import { explainSsh } from '../../../src/policy/explain-ssh';
-import { compileFixture, fixtureInventory, policyOf } from './policy-fixtures';
+import { compileFixture, fixtureInventory, loadFixture, policyOf } from './policy-fixtures';
 
 /**
  * `explain` on the fixture tailnet (test/fixtures/policy/base.hujson + devices.json): the decision agrees with
@@ -180,5 +180,40 @@ describe('explain --ssh-user', () => {
           v.reasons.some((x) => /tagged devices can never SSH into user-owned devices/.test(x)),
         ),
     ).toBe(true);
+  });
+});
+
+describe('explain over the devices that matter', () => {
+  it('gives the same explanation as over the whole inventory, for every pair, port and protocol of the fixtures', () => {
+    const inventory = fixtureInventory();
+    const endpoints = [...inventory.devices.map((d) => d.shortName), inventory.devices[0].name, '10.0.0.5', '8.8.8.8'];
+    let compared = 0;
+    for (const fixture of ['base.hujson', 'changed.hujson', 'lint.hujson']) {
+      const policy = loadFixture(fixture).policy;
+      const whole = compilePolicy(policy, inventory);
+      for (const src of endpoints) {
+        for (const dst of endpoints) {
+          const part = compilePolicy(policy, explainInventory(inventory, [src, dst]));
+          expect(part.devices.length).toBeLessThanOrEqual(inventory.devices.length);
+          for (const [proto, port] of [
+            ['tcp', 22],
+            ['tcp', 443],
+            ['udp', 53],
+            ['tcp', 5432],
+            ['icmp', 0],
+          ] as const) {
+            const query = { src, dst, proto, port };
+            expect(explainAccess(part, query), `${fixture} ${src} -> ${dst} ${proto}:${port}`).toEqual(
+              explainAccess(whole, query),
+            );
+            compared++;
+          }
+          for (const login of ['root', 'alice@example.com']) {
+            expect(explainSsh(part, { src, dst, login })).toEqual(explainSsh(whole, { src, dst, login }));
+          }
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(1000);
   });
 });

@@ -4,9 +4,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatHujson, hu, parseHujson, printHujson } from '../../src/core/canonical/hujson';
 
-/** shared/ sits beside the checkout (CI clones main with shared/ next to it). */
+/** The repository's copy of shared/facts/tailscale-api-fixtures.json (test/unit/vendored-fixtures.test.ts). */
 const FIXTURES = JSON.parse(
-  readFileSync(path.resolve(__dirname, '../../../shared/facts/tailscale-api-fixtures.json'), 'utf8'),
+  readFileSync(path.resolve(__dirname, '../fixtures/import/tailscale-api-fixtures.json'), 'utf8'),
 ) as Record<string, { body: unknown; headers: { ETag: string } }>;
 
 const POLICY_KEYS = ['getPolicy_hujson', 'getPolicy_afterConsoleEdit_hujson'] as const;

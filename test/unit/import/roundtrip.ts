@@ -91,6 +91,25 @@ export function policyFixtures(): PolicyFixture[] {
       });
     }
   }
+  // the policy engine's fixtures (all but the one that does not validate) with their device list
+  const policyDir = path.join(REPO_ROOT, 'test', 'fixtures', 'policy');
+  // the engine reads a minimal inventory; the importer wants the API's device (id, hostname, os), as above
+  const policyDevices = (
+    JSON.parse(fs.readFileSync(path.join(policyDir, 'devices.json'), 'utf8')).devices as { name: string }[]
+  ).map((d) => ({ id: d.name, hostname: d.name.split('.')[0], os: 'linux', user: '', ...d }));
+  for (const file of fs.readdirSync(policyDir).sort()) {
+    if (!file.endsWith('.hujson') || file === 'invalid.hujson') continue;
+    const text = fs.readFileSync(path.join(policyDir, file), 'utf8');
+    out.push({ name: `policy fixture ${file}`, text, devices: async () => policyDevices });
+  }
+  // every committed example stack, with its declared inventory
+  const outDir = path.join(REPO_ROOT, 'out');
+  for (const stack of fs.readdirSync(outDir).sort()) {
+    const file = path.join(outDir, stack, 'policy.hujson');
+    if (!fs.existsSync(file)) continue;
+    const devices = JSON.parse(fs.readFileSync(path.join(outDir, stack, 'devices.json'), 'utf8')).devices;
+    out.push({ name: `example stack ${stack}`, text: fs.readFileSync(file, 'utf8'), devices: async () => devices });
+  }
   return out;
 }
 

@@ -31,7 +31,7 @@ interface DocCase {
   errorContains?: string;
 }
 
-const FIXTURE = join(__dirname, '../../../../shared/fixtures/policy-doc-cases.json');
+const FIXTURE = join(__dirname, '../../fixtures/import/policy-doc-cases.json');
 const cases: DocCase[] = JSON.parse(readFileSync(FIXTURE, 'utf8'));
 /** §17: capture-style vectors use the tailnet domain example.com. */
 const TAILNET_DOMAINS = ['example.com'];

@@ -3,9 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canReach, compilePolicy, parseInventory, validatePolicy } from '../../../src/policy';
 
-const FIXTURES = JSON.parse(
-  readFileSync(join(__dirname, '../../../../shared/facts/tailscale-api-fixtures.json'), 'utf8'),
-);
+const FIXTURES = JSON.parse(readFileSync(join(__dirname, '../../fixtures/import/tailscale-api-fixtures.json'), 'utf8'));
 
 describe('parseInventory: the API device list', () => {
   const text = JSON.stringify(FIXTURES.listDevices_fieldsAll.body, null, 2);

@@ -91,7 +91,9 @@ function registerPolicyCommands(program: Command): void {
     .option('--before <policy>', 'the old policy file (with --after)')
     .option('--after <policy>', 'the new policy file (with --before)')
     .option(DEVICES, `${DEVICES_HELP} (default: the stacks' devices.json)`)
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json']).default('text'))
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['text', 'markdown', 'json', 'html']).default('text'),
+    )
     .option('--exit-code', 'exit 1 when access changed')
     .option('--out <dir>', 'where synthesized stacks are', 'out')
     .addOption(DIALECT())

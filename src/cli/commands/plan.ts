@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
-import type { Diagnostic } from '../../core/diagnostics';
+import { type Diagnostic, formatDiagnostic } from '../../core/diagnostics';
 import { createProgress } from '../../core/progress';
+import { buildAccessMap } from '../../emit/graph';
+import { type DiffHtmlInput, renderPlanHtml } from '../../emit/report';
 import type { Dialect, Inventory, PolicyFile } from '../../policy';
+import { compilePolicy } from '../../policy/compile';
 import { planAccess } from '../../policy/plan';
 import { type RuleNamer, renderJson, renderMarkdown, renderText, type StackPlan } from '../../policy/plan-render';
 import { EXIT, UsageError } from '../exit';
@@ -14,7 +17,7 @@ export interface PlanOptions {
   readonly before?: string;
   readonly after?: string;
   readonly devices?: string;
-  readonly format?: 'text' | 'markdown' | 'json';
+  readonly format?: 'text' | 'markdown' | 'json' | 'html';
   readonly exitCode?: boolean;
   readonly out?: string;
   readonly dialect?: Dialect;
@@ -33,13 +36,16 @@ export function run(opts: PlanOptions): number {
     return EXIT.findings;
   }
   const located = new Map<StackPlan, Located>();
+  const format = opts.format ?? 'text';
+  // html draws the two versions' access maps, so each version is compiled once more for the map
+  const drawn = format === 'html' ? new Map<StackPlan, DiffHtmlInput>() : undefined;
   // reading a revision and planning each stack takes seconds on large tailnets: a status line on terminals
   const progress = createProgress('plan', sources.length);
   let plans: StackPlan[];
   try {
     plans = sources.map((s) => {
       progress.step(s.name);
-      return planStack(s, forced?.inventory, opts.dialect ?? 'tailscale', located);
+      return planStack(s, forced?.inventory, opts.dialect ?? 'tailscale', located, drawn);
     });
   } finally {
     progress.done();
@@ -57,13 +63,23 @@ export function run(opts: PlanOptions): number {
         : 'added';
     return { ...label, status };
   };
-  const format = opts.format ?? 'text';
   if (format === 'json') outJson(renderJson(plans, name));
+  else if (format === 'html') writeHtml(plans, drawn!, opts);
   else if (format === 'markdown') process.stdout.write(renderMarkdown(plans, name));
   else process.stdout.write(renderText(plans, name, styleFor()));
   if (plans.some((p) => !p.plan)) return EXIT.findings;
   const changed = plans.some((p) => (p.plan?.changes.length ?? 0) > 0);
   return opts.exitCode && changed ? EXIT.findings : EXIT.ok;
+}
+
+/** The access diff page (gained green, lost red); invalid versions are reported on stderr, as no map exists. */
+function writeHtml(plans: readonly StackPlan[], drawn: ReadonlyMap<StackPlan, DiffHtmlInput>, opts: PlanOptions): void {
+  for (const p of plans) {
+    for (const d of p.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  }
+  const inputs = plans.flatMap((p) => drawn.get(p) ?? []);
+  const title = opts.before !== undefined ? `${opts.before} → ${opts.after}` : `out/ against ${opts.base ?? 'HEAD'}`;
+  process.stdout.write(renderPlanHtml(title, inputs));
 }
 
 function sourcesFor(opts: PlanOptions): StackSource[] {
@@ -126,6 +142,7 @@ function planStack(
   forced: Inventory | undefined,
   dialect: Dialect,
   located: Map<StackPlan, Located>,
+  drawn?: Map<StackPlan, DiffHtmlInput>,
 ): StackPlan {
   const before = loadVersion(source.before, 'old', dialect);
   const after = loadVersion(source.after, 'new', dialect);
@@ -142,6 +159,14 @@ function planStack(
   if (!before.policy || !after.policy || !merged.inventory) return { ...base, diagnostics, notes };
   const plan = planAccess(before.policy, after.policy, merged.inventory, { dialect });
   const result: StackPlan = { ...base, plan, diagnostics, notes: [...notes, ...merged.notes] };
+  if (drawn) {
+    const map = (policy: PolicyFile) => buildAccessMap(compilePolicy(policy, merged.inventory!, { dialect }));
+    drawn.set(result, {
+      title: `${source.name}: ${base.before} → ${base.after}`,
+      before: map(before.policy),
+      after: map(after.policy),
+    });
+  }
   located.set(result, {
     before: before.locate,
     after: after.locate,

@@ -110,7 +110,7 @@ function changeLabel(c: AccessChange): string {
 }
 
 /** The changed edges only, as one map: nodes from whichever version has them (the newer one when both do). */
-function diffMapSection(input: DiffHtmlInput, diff: AccessDiff): string {
+function diffMapSection(input: DiffHtmlInput, diff: AccessDiff, idPrefix = '', heading = 'Changed access'): string {
   const byKey = new Map(diff.changes.map((c) => [`src:${c.from}\u0000dst:${c.to}\u0000${c.kind}`, c]));
   const edgeKey = (e: AccessEdge) => `${e.from}\u0000${e.to}\u0000${e.kind}`;
   const edges = [...input.after.edges, ...input.before.edges].filter(
@@ -130,26 +130,49 @@ function diffMapSection(input: DiffHtmlInput, diff: AccessDiff): string {
       className: `access-edge ${c.change}`,
     };
   };
-  return `<section id="diff-map">
-<h2>Changed access</h2>
+  return `<section id="${idPrefix}diff-map">
+<h2>${esc(heading)}</h2>
 <p class="note"><span class="gain">green: gained</span> · <span class="loss">red: lost</span> · amber: both</p>
 <div class="map">
 ${renderSvg(renderDot(map, { edgeStyle }))}</div>
 </section>`;
 }
 
-function changesSection(diff: AccessDiff): string {
+function changesSection(diff: AccessDiff, idPrefix = '', heading = 'Changes'): string {
   const rows = diff.changes.map((c) => {
     const search = [c.change, c.from, c.to, c.kind, ...c.gained, ...c.lost].join(' ').toLowerCase();
     return `<tr class="${c.change}" data-search="${esc(search)}"><td class="change">${c.change}</td><th>${esc(c.from)}</th><td>${esc(c.to)}</td><td>${c.kind}</td><td class="cell gain">${esc(c.gained.join(', '))}</td><td class="cell loss">${esc(c.lost.join(', '))}</td></tr>`;
   });
-  return `<section id="changes">
-<h2>Changes</h2>
-${filterBox('changes-table', 'filter: gained, lost, tag:server, 22')}
-<div class="scroll"><table id="changes-table">
+  return `<section id="${idPrefix}changes">
+<h2>${esc(heading)}</h2>
+${filterBox(`${idPrefix}changes-table`, 'filter: gained, lost, tag:server, 22')}
+<div class="scroll"><table id="${idPrefix}changes-table">
 <thead><tr><th>change</th><th>principal</th><th>destination</th><th>kind</th><th>gained</th><th>lost</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody></table></div>
 </section>`;
+}
+
+/**
+ * `plan --format html` over several stacks: one page, each changed stack with its own map and table (ids prefixed
+ * with the stack's position), unchanged stacks listed in the summary. One stack gives exactly `renderDiffHtml`.
+ */
+export function renderPlanHtml(title: string, stacks: readonly DiffHtmlInput[]): string {
+  if (stacks.length === 1) return renderDiffHtml(stacks[0]);
+  const diffs = stacks.map((s) => ({ input: s, diff: diffAccessMaps(s.before, s.after) }));
+  const changed = diffs.filter((d) => d.diff.changes.length > 0);
+  const unchanged = diffs.filter((d) => d.diff.changes.length === 0).map((d) => d.input.title);
+  const sections = changed.flatMap(({ input, diff }, i) => [
+    diffMapSection(input, diff, `s${i}-`, `${input.title}: changed access`),
+    changesSection(diff, `s${i}-`, `${input.title}: changes`),
+  ]);
+  if (changed.length === 0) {
+    sections.push(
+      '<section id="changes"><h2>No change in access</h2><p class="note">Every stack gives the same access.</p></section>',
+    );
+  }
+  const summary = `${changed.length} of ${stacks.length} stacks changed${unchanged.length > 0 ? `; unchanged: ${unchanged.join(', ')}` : ''}`;
+  const nav = changed.map(({ input }, i) => ({ id: `s${i}-diff-map`, label: input.title }));
+  return renderPage({ title: `Access diff: ${title}`, summary, nav, sections });
 }

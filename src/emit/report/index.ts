@@ -7,7 +7,14 @@ import { buildAccessMap, drawAccessMap, focusAccessMap, loadTailnet, type Tailne
 import { INVENTORY_FILE } from '../inventory';
 import { type Artifact, type ReportInput, renderReportHtml } from './html';
 
-export { type AccessChange, type AccessDiff, type DiffHtmlInput, diffAccessMaps, renderDiffHtml } from './diff';
+export {
+  type AccessChange,
+  type AccessDiff,
+  type DiffHtmlInput,
+  diffAccessMaps,
+  renderDiffHtml,
+  renderPlanHtml,
+} from './diff';
 export { type Artifact, type ReportInput, renderReportHtml } from './html';
 
 export const REPORT_FILE = 'report.html';

@@ -52,6 +52,19 @@ describe('tailnet-cdk plan --before/--after', () => {
     );
   });
 
+  it('--format html: one self-contained page, gained edges green and lost red, every change in the table', () => {
+    const r = cli([...FILES, '--format', 'html']);
+    expect(r.status, r.err).toBe(0);
+    const html = r.out;
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)="https?:/); // nothing fetched
+    expect(html).toContain('<svg');
+    expect(html).toMatch(/class="edge access&#45;edge gained">[\s\S]*?stroke="#2f855a"/);
+    expect(html).toMatch(/class="edge access&#45;edge lost">[\s\S]*?stroke="#c53030"/);
+    expect(html).toMatch(/<tr class="gained"[^>]*><td class="change">gained<\/td><th>group:eng<\/th><td>tag:web<\/td>/);
+    expect(html).toMatch(/<tr class="lost"[^>]*><td class="change">lost<\/td><th>tag:web<\/th><td>tag:db<\/td>/);
+  });
+
   it('usage errors exit 2; an invalid version exits 1', () => {
     expect(cli(['plan', '--before', fixture('base.hujson')]).status).toBe(2);
     expect(cli([...FILES, '--format', 'yaml']).status).toBe(2);
@@ -96,6 +109,15 @@ describe('tailnet-cdk plan --base <ref>', () => {
     expect(r.out).toContain(
       '> the stack does not exist in the new version: compared with a policy that allows nothing',
     );
+  });
+
+  it('--format html over several stacks: a section per changed stack', () => {
+    const r = cli(['plan', '--base', 'HEAD', '--format', 'html'], { cwd: repo });
+    expect(r.status, r.err).toBe(0);
+    expect(r.out).toContain('2 of 2 stacks changed');
+    expect(r.out).toContain('id="s0-diff-map"');
+    expect(r.out).toContain('id="s1-changes-table"');
+    expect(r.out).toMatch(/<h2>demo: HEAD:out\/demo\/policy.hujson → working tree: changed access<\/h2>/);
   });
 
   it('defaults to HEAD, exits 1 with --exit-code, and 2 for an unknown revision', () => {

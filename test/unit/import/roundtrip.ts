@@ -94,9 +94,12 @@ export function policyFixtures(): PolicyFixture[] {
   // the policy engine's fixtures (all but the one that does not validate) with their device list
   const policyDir = path.join(REPO_ROOT, 'test', 'fixtures', 'policy');
   // the engine reads a minimal inventory; the importer wants the API's device (id, hostname, os), as above
-  const policyDevices = (
-    JSON.parse(fs.readFileSync(path.join(policyDir, 'devices.json'), 'utf8')).devices as { name: string }[]
-  ).map((d) => ({ id: d.name, hostname: d.name.split('.')[0], os: 'linux', user: '', ...d }));
+  const minimal: Partial<ApiDevice>[] = JSON.parse(
+    fs.readFileSync(path.join(policyDir, 'devices.json'), 'utf8'),
+  ).devices;
+  const policyDevices = minimal.map(
+    (d) => ({ id: d.name, hostname: d.name?.split('.')[0], os: 'linux', user: '', ...d }) as ApiDevice,
+  );
   for (const file of fs.readdirSync(policyDir).sort()) {
     if (!file.endsWith('.hujson') || file === 'invalid.hujson') continue;
     const text = fs.readFileSync(path.join(policyDir, file), 'utf8');

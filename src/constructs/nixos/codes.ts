@@ -54,4 +54,5 @@ export const NIXOS_CODES = defineCodes({
     severity: 'warning',
     title: 'coordinator on a host whose firewall tailnet-cdk does not manage listens on every address',
   },
+  unitConflict: { code: 'TN2074', severity: 'error', title: 'two constructs configure one systemd service of a host' },
 });

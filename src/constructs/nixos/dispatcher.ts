@@ -82,12 +82,14 @@ export class Coordinator extends Construct implements ILowerable {
     checkPort(this, 'metricsPort', this.metricsPort);
     if (this.port === this.metricsPort)
       fail(this, `metricsPort: ${this.metricsPort} is the API port too`, 'give metrics a port of their own');
-    checkUnit(this, this.unit, [props.listenVariable, props.metricsVariable]);
+    checkUnit(this, this.unit, { listenVariable: props.listenVariable, metricsVariable: props.metricsVariable });
     const timeout = props.startTimeoutSec;
     if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 3600))
       fail(this, `startTimeoutSec: ${timeout} is not 1-3600`, 'e.g. 120');
     this.checkOpen();
-    props.monitoring?.addScrapeTarget(this, { job: this.unit, port: this.metricsPort, host: props.host });
+    // a port already reported above would only be reported again by the grant
+    if (isPort(this.metricsPort))
+      props.monitoring?.addScrapeTarget(this, { job: this.unit, port: this.metricsPort, host: props.host });
   }
 
   get unit(): string {
@@ -115,7 +117,8 @@ export class Coordinator extends Construct implements ILowerable {
     this.agents.set(name, agent);
     const src = agent.host.identity as Selector<'src'>[];
     const key = src.map((s) => s.selector).join(' ');
-    if (src.length === 0 || this.host.destination.length === 0 || this.agentGrants.has(key)) return;
+    if (src.length === 0 || this.host.destination.length === 0 || this.agentGrants.has(key) || !isPort(this.port))
+      return;
     this.agentGrants.add(key);
     new Grant(this, this.agentGrants.size === 1 ? 'Agents' : `Agents${this.agentGrants.size}`, {
       src,
@@ -167,7 +170,7 @@ export class Agent extends Construct implements ILowerable {
     this.metricsPort = props.metricsPort ?? 9103;
     checkHost(this, 'host', props.host);
     checkPort(this, 'metricsPort', this.metricsPort);
-    checkUnit(this, this.unit, [props.urlVariable, props.metricsVariable]);
+    checkUnit(this, this.unit, { urlVariable: props.urlVariable, metricsVariable: props.metricsVariable });
     const coordinator = props.coordinator;
     if (!Coordinator.isCoordinator(coordinator)) {
       report(
@@ -179,11 +182,8 @@ export class Agent extends Construct implements ILowerable {
       return;
     }
     if (NixosHost.isNixosHost(props.host) || LinuxHost.isLinuxHost(props.host)) coordinator._join(this);
-    coordinator.props.monitoring?.addScrapeTarget(this, {
-      job: this.unit,
-      port: this.metricsPort,
-      host: props.host,
-    });
+    if (isPort(this.metricsPort))
+      coordinator.props.monitoring?.addScrapeTarget(this, { job: this.unit, port: this.metricsPort, host: props.host });
   }
 
   get unit(): string {
@@ -253,17 +253,24 @@ function checkHost(scope: Construct, field: string, host: unknown): void {
   fail(scope, `${field}: not a NixosHost or LinuxHost`, 'give the host that runs it');
 }
 
-function checkPort(scope: Construct, field: string, port: number): void {
-  if (!Number.isInteger(port) || port < 1 || port > 65535)
-    fail(scope, `${field}: ${port} is outside 1-65535`, 'pick a free TCP port, e.g. 8080');
+function isPort(port: number): boolean {
+  return Number.isInteger(port) && port >= 1 && port <= 65535;
 }
 
-function checkUnit(scope: Construct, unit: string, variables: readonly (string | undefined)[]): void {
+function checkPort(scope: Construct, field: string, port: number): void {
+  if (!isPort(port)) fail(scope, `${field}: ${port} is outside 1-65535`, 'pick a free TCP port, e.g. 8080');
+}
+
+function checkUnit(scope: Construct, unit: string, variables: Record<string, string | undefined>): void {
   if (!UNIT.test(unit) || unit.endsWith('.service'))
     fail(scope, `unit: "${unit}" is not a systemd service name`, 'give the name without .service, e.g. job-agent');
-  for (const v of variables) {
+  for (const [field, v] of Object.entries(variables)) {
     if (v !== undefined && !VARIABLE.test(v))
-      fail(scope, `"${v}" is not an environment variable name`, 'use letters, digits and _, e.g. COORDINATOR_URL');
+      fail(
+        scope,
+        `${field}: "${v}" is not an environment variable name`,
+        'use letters, digits and _, e.g. COORDINATOR_URL',
+      );
   }
 }
 

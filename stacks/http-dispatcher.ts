@@ -1,5 +1,15 @@
 import type { Construct } from 'constructs';
-import { AuthKey, Autogroup, Coordinator, LinuxHost, Monitoring, NixosHost, SshUser, TailnetStack } from '../src';
+import {
+  AuthKey,
+  Autogroup,
+  Coordinator,
+  LinuxHost,
+  Monitoring,
+  NixosHost,
+  Secret,
+  SshUser,
+  TailnetStack,
+} from '../src';
 
 /**
  * The HTTP job dispatcher scenario: a coordinator on a NixOS host hands out jobs over HTTP; two agents poll it by
@@ -40,7 +50,7 @@ export class HttpDispatcherStack extends TailnetStack {
     const monitoring = new Monitoring(this, 'Monitoring', {
       prometheus: monitoringHost,
       targets: [coordinatorHost, builder, monitoringHost],
-      grafana: { viewers: [admin] },
+      grafana: { viewers: [admin], secretKey: Secret.sops('grafana/secret-key') },
     });
     const coordinator = new Coordinator(this, 'Dispatcher', { host: coordinatorHost, port: 8080, monitoring });
     coordinator.addAgent('Builder', { host: builder });

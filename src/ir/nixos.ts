@@ -164,7 +164,14 @@ export const ScrapeJobSchema = z
   .readonly();
 
 /** Grafana on the Prometheus host, with Prometheus provisioned as its datasource */
-export const GrafanaSchema = z.object({ source: SourceSchema, port: z.number().int() }).readonly();
+export const GrafanaSchema = z
+  .object({
+    source: SourceSchema,
+    port: z.number().int(),
+    /** file holding Grafana's secret_key (NixOS ≥ 26.05 has no default: nixpkgs#484374) */
+    secretKey: SecretRefSchema.optional(),
+  })
+  .readonly();
 
 /** monitoring: sorted by construct path; targets sorted by host */
 export const MonitoringSchema = z

@@ -91,7 +91,7 @@ const EMITTED = [
   'networking.firewall.interfaces.*.{allowedTCPPorts,allowedUDPPorts}',
   'boot.kernel.sysctl.*',
   'services.prometheus.{enable,port,globalConfig.scrape_interval,scrapeConfigs}',
-  'services.grafana.{enable,settings.server.http_addr,settings.server.http_port,provision.enable}',
+  'services.grafana.{enable,settings.server.http_addr,settings.server.http_port,settings.security.secret_key,provision.enable}',
   'services.grafana.provision.datasources.settings.{apiVersion,datasources}',
   'services.prometheus.exporters.node.{enable,port,listenAddress,enabledCollectors,extraFlags}',
   'systemd.services.*.{description,after,wants,path,script,preStart,serviceConfig.*,environment.*}',

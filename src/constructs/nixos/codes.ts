@@ -54,5 +54,10 @@ export const NIXOS_CODES = defineCodes({
     severity: 'warning',
     title: 'coordinator on a host whose firewall tailnet-cdk does not manage listens on every address',
   },
+  grafanaSecretKey: {
+    code: 'TN2075',
+    severity: 'warning',
+    title: 'Grafana has no secret_key file (NixOS 26.05 dropped the default)',
+  },
   unitConflict: { code: 'TN2074', severity: 'error', title: 'two constructs configure one systemd service of a host' },
 });

@@ -9,6 +9,7 @@ import { report } from '../private/report';
 import type { Selector } from '../selector';
 import { NIXOS_CODES } from './codes';
 import { NixosHost } from './host';
+import { type SecretSource, secretProblem, secretRef } from './secrets';
 
 export interface HealthCheckOptions {
   /** Devices pinged over Tailscale (`tailscale ping`) from every target. */
@@ -45,6 +46,12 @@ export interface GrafanaOptions {
   readonly port?: number;
   /** Who may open Grafana: a grant to the Prometheus host's Grafana port. @default - no grant */
   readonly viewers?: readonly Selector<'src'>[];
+  /**
+   * File with Grafana's `secret_key` (read through `$__file{…}`, readable by the grafana user). NixOS 26.05 removed
+   * the module's built-in default (nixpkgs#484374), so without one the configuration must set it elsewhere.
+   * @default - none (a warning)
+   */
+  readonly secretKey?: SecretSource;
 }
 
 /** A scrape job besides the node exporters; targets are reached by MagicDNS name. */
@@ -163,6 +170,27 @@ export class Monitoring extends Construct implements ILowerable {
       this.fail(`scrapeInterval: "${p.scrapeInterval}" is not a Prometheus duration`, 'e.g. 30s');
     }
     if (p.healthCheck) this.checkHealth(p.healthCheck);
+    if (p.grafana) this.checkGrafana(p.grafana);
+  }
+
+  private checkGrafana(g: GrafanaOptions): void {
+    if (g.secretKey === undefined) {
+      report(
+        this,
+        NIXOS_CODES.grafanaSecretKey,
+        'grafana: no secretKey file; NixOS 26.05 no longer defaults services.grafana.settings.security.secret_key (nixpkgs#484374)',
+        "give grafana.secretKey (e.g. Secret.sops('grafana/secret-key')), or set secret_key in the host's own configuration",
+      );
+      return;
+    }
+    const problem = secretProblem('grafana.secretKey', g.secretKey);
+    if (problem)
+      report(
+        this,
+        NIXOS_CODES.invalidSecret,
+        problem,
+        'use Secret.sops(name), Secret.agenix(name) or Secret.file(path)',
+      );
   }
 
   private checkHealth(h: HealthCheckOptions): void {
@@ -206,7 +234,15 @@ export class Monitoring extends Construct implements ILowerable {
           }
         : {}),
       jobs: this.scrapeJobs(),
-      ...(p.grafana ? { grafana: { source: { path: this.node.path }, port: this.grafanaPort } } : {}),
+      ...(p.grafana
+        ? {
+            grafana: {
+              source: { path: this.node.path },
+              port: this.grafanaPort,
+              ...(p.grafana.secretKey ? { secretKey: secretRef(p.grafana.secretKey, 'grafana') } : {}),
+            },
+          }
+        : {}),
     };
     return [{ kind: 'nixosMonitoring', value }];
   }

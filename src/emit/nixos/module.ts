@@ -27,14 +27,14 @@ export function hostModule(ir: StackIr, host: NixosHostIr): string {
     sysctlPart(host),
     monitoringFragment(host, monitoring),
     unitsPart(ir, host),
-    secretDeclarations(secretsOf(host)),
+    secretDeclarations(secretsOf(ir, host)),
     optionsPart(host),
   );
   return printNixModule({ header: header(ir, host), args: ['config', 'lib', 'pkgs'], body });
 }
 
 function header(ir: StackIr, host: NixosHostIr): string[] {
-  const secrets = secretsOf(host);
+  const secrets = secretsOf(ir, host);
   const needs = [
     ...(secrets.some((s) => s.kind === 'sops') ? ['sops-nix'] : []),
     ...(secrets.some((s) => s.kind === 'agenix') ? ['agenix'] : []),
@@ -48,10 +48,12 @@ function header(ir: StackIr, host: NixosHostIr): string[] {
   ];
 }
 
-function secretsOf(host: NixosHostIr): SecretRefIr[] {
+function secretsOf(ir: StackIr, host: NixosHostIr): SecretRefIr[] {
+  const grafana = ir.nixos.monitoring.filter((m) => m.prometheusHost === host.name).map((m) => m.grafana?.secretKey);
   return [
     ...(host.tailscale.authKey ? [host.tailscale.authKey] : []),
     ...host.proxies.flatMap((p) => (p.basicAuth ? [p.basicAuth] : [])),
+    ...grafana.filter((s): s is SecretRefIr => s !== undefined),
   ];
 }
 

@@ -104,7 +104,11 @@ function grafanaOptions(ir: StackIr, host: NixosHostIr, m: MonitoringIr): NixAtt
   const address = host.tailscaleIpv4 && host.tailscale.authKey ? host.tailscaleIpv4 : '0.0.0.0';
   return {
     enable: true,
-    settings: { server: { http_addr: address, http_port: port } },
+    settings: {
+      server: { http_addr: address, http_port: port },
+      // Grafana's file provider reads the key at start; the module never sees the secret
+      ...(m.grafana?.secretKey ? { security: { secret_key: `$__file{${m.grafana.secretKey.path}}` } } : {}),
+    },
     provision: { enable: true, datasources: { settings: grafanaDatasources(ir, m) as unknown as NixAttrs } },
   };
 }

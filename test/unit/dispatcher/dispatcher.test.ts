@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Agent, AuthKey, Coordinator, LinuxHost, Monitoring, NixosHost } from '../../../src';
+import { Agent, AuthKey, Coordinator, LinuxHost, Monitoring, NixosHost, Secret } from '../../../src';
 import { parseSystemdUnit } from '../../../src/core/canonical/systemd';
 import { REPO_ROOT, synthDiagnostics, tmpDir } from '../../helpers';
 import { fixture, type NixosFixture, synth } from '../nixos/helpers';
@@ -145,6 +145,25 @@ describe('bad dispatcher input', () => {
     const monitoring = new Monitoring(g.stack, 'Monitoring', { prometheus: m, targets: [b] });
     new Coordinator(g.stack, 'Jobs', { host: b, metricsPort: 9100, monitoring });
     expect(errors(g).map((e) => e.code)).toContain('TN2007');
+  });
+
+  it('warns when Grafana has no secret_key file, and reads one through $__file when given', () => {
+    const f = fixture();
+    const m = new NixosHost(f.stack, 'Mon', { tags: [f.admin] });
+    new Monitoring(f.stack, 'Monitoring', { prometheus: m, targets: [m], grafana: {} });
+    expect(synth(f).diagnostics.some((x) => x.startsWith('warning TN2075 [test/Monitoring]'))).toBe(true);
+    const g = fixture();
+    const n = new NixosHost(g.stack, 'Mon', { tags: [g.admin] });
+    new Monitoring(g.stack, 'Monitoring', {
+      prometheus: n,
+      targets: [n],
+      grafana: { secretKey: Secret.sops('grafana/key') },
+    });
+    const out = synth(g);
+    expect(out.diagnostics.filter((x) => x.includes('TN2075'))).toEqual([]);
+    const nix = out.files.get('nixos/mon/default.nix') ?? '';
+    expect(nix).toContain('security.secret_key = "$__file{/run/secrets/grafana/key}";');
+    expect(nix).toContain('"grafana/key".owner = "grafana";');
   });
 
   it('warns when a coordinator on a plain Linux host would listen on every address', () => {

@@ -30,9 +30,12 @@
       };
       enable = true;
     };
-    settings.server = {
-      http_addr = "0.0.0.0";
-      http_port = 3000;
+    settings = {
+      security.secret_key = "$__file{/run/secrets/grafana/secret-key}";
+      server = {
+        http_addr = "0.0.0.0";
+        http_port = 3000;
+      };
     };
   };
   # http-dispatcher/Monitoring
@@ -107,6 +110,9 @@
     openFirewall = true;
     useRoutingFeatures = "none";
   };
-  sops.secrets."tailscale/authkey" = { };
+  sops.secrets = {
+    "grafana/secret-key".owner = "grafana";
+    "tailscale/authkey" = { };
+  };
   systemd.tmpfiles.rules = [ "d /var/lib/prometheus-node-exporter-text 0755 root root -" ];
 }

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { kebab } from '../core/names';
-import { Address } from './address';
 import { Device } from './device';
-import { User } from './identity';
+import { hostDestination, hostIdentity } from './private/host-selectors';
 import type { Selector, TagPosition } from './selector';
 
 const LINUX_HOST_BRAND = Symbol.for('tailnet-cdk.LinuxHost');
@@ -50,13 +49,11 @@ export class LinuxHost extends Construct {
 
   /** Selectors that name this host in grants: its address if known, else its tags, else its owner. */
   get destination(): Selector<'dst'>[] {
-    if (this.props.tailscaleIpv4) return [Address.of(this.props.tailscaleIpv4)];
-    return this.identity;
+    return hostDestination(this.props);
   }
 
   /** Selectors for this host as a source: its tags, else its owner. */
   get identity(): Selector<'src' | 'dst' | 'approver'>[] {
-    if (this.props.tags && this.props.tags.length > 0) return [...this.props.tags];
-    return this.props.user !== undefined ? [User.fromLogin(this.props.user)] : [];
+    return hostIdentity(this.props);
   }
 }

@@ -135,7 +135,12 @@ export class Monitoring extends Construct implements ILowerable {
     const key = `${dst.map((d) => d.selector).join(' ')}|${target.port}`;
     if (src.length === 0 || dst.length === 0 || this.scrapeGrants.has(key)) return;
     this.scrapeGrants.add(key);
-    new Grant(this, `Scrape${this.scrapeGrants.size + 1}`, {
+    // `ScrapeJobAgent`, then `ScrapeJobAgent2` … for the job's targets with other identities
+    const base = `Scrape${target.job.replace(/(^|[^A-Za-z0-9])([A-Za-z0-9])/g, (_m, _s, c: string) => c.toUpperCase())}`;
+    const taken = new Set(this.node.children.map((c) => c.node.id));
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}${n}`;
+    new Grant(this, id, {
       src,
       dst,
       ip: [Ip.tcp(target.port)],

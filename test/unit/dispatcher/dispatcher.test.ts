@@ -72,8 +72,8 @@ describe('job dispatcher', () => {
     const grants = synth(f).ir.policy.grants.map((g) => `${g.source.path}: ${g.src} -> ${g.dst} ${g.ip}`);
     expect(grants).toContain('test/Jobs/Agents: tag:client -> tag:server tcp:8088');
     expect(grants.filter((g) => g.startsWith('test/Jobs/Agents'))).toHaveLength(1);
-    expect(grants).toContain('test/Monitoring/Scrape2: tag:admin -> tag:server tcp:9102');
-    expect(grants).toContain('test/Monitoring/Scrape3: tag:admin -> tag:client tcp:9103');
+    expect(grants).toContain('test/Monitoring/ScrapeJobCoordinator: tag:admin -> tag:server tcp:9102');
+    expect(grants).toContain('test/Monitoring/ScrapeJobAgent: tag:admin -> tag:client tcp:9103');
   });
 
   it('scrapes the dispatcher by MagicDNS name in prometheus.yml and the NixOS module alike; provisions Grafana', () => {

@@ -47,6 +47,7 @@ export interface AgentProps {
   readonly metricsVariable?: string;
 }
 
+const COORDINATOR_BRAND = Symbol.for('tailnet-cdk.Coordinator');
 const UNIT = /^[A-Za-z0-9:_.-]+$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -57,8 +58,9 @@ const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * its agents' identities on its port (a grant) and by the monitoring host on its metrics port.
  */
 export class Coordinator extends Construct implements ILowerable {
+  // a brand, not instanceof (construct-style): two copies of the library in one app still recognise each other
   static isCoordinator(x: unknown): x is Coordinator {
-    return x instanceof Coordinator;
+    return typeof x === 'object' && x !== null && COORDINATOR_BRAND in x;
   }
 
   readonly props: CoordinatorProps;
@@ -72,6 +74,7 @@ export class Coordinator extends Construct implements ILowerable {
 
   constructor(scope: Construct, id: string, props: CoordinatorProps) {
     super(scope, id);
+    Object.defineProperty(this, COORDINATOR_BRAND, { value: true });
     markLowerable(this);
     this.props = props;
     this.host = props.host;
@@ -171,6 +174,13 @@ export class Agent extends Construct implements ILowerable {
     checkHost(this, 'host', props.host);
     checkPort(this, 'metricsPort', this.metricsPort);
     checkUnit(this, this.unit, { urlVariable: props.urlVariable, metricsVariable: props.metricsVariable });
+    if (NixosHost.isNixosHost(props.host) && props.host.props.acceptDns === false) {
+      fail(
+        this,
+        `host: "${props.host.hostname}" has acceptDns: false, so the agent cannot resolve the coordinator's MagicDNS name`,
+        'set acceptDns: true on the agent host',
+      );
+    }
     const coordinator = props.coordinator;
     if (!Coordinator.isCoordinator(coordinator)) {
       report(

@@ -119,6 +119,13 @@ describe('bad dispatcher input', () => {
     expect(d.hint).toBeTruthy();
   });
 
+  it('reports an agent on a NixOS host that does not accept the tailnet DNS', () => {
+    const f = fixture();
+    const c = new Coordinator(f.stack, 'Jobs', { host: new NixosHost(f.stack, 'Boss', { tags: [f.server] }) });
+    c.addAgent('A', { host: new NixosHost(f.stack, 'W', { tags: [f.client], acceptDns: false }) });
+    expect(errors(f)).toMatchObject([{ code: 'TN2070', path: 'test/Jobs/A' }]);
+  });
+
   it('reports an agent without a coordinator', () => {
     const f = fixture();
     new Agent(f.stack, 'Lost', { host: new NixosHost(f.stack, 'W', { tags: [f.client] }) });

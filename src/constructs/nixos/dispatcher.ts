@@ -80,7 +80,7 @@ export class Coordinator extends Construct implements ILowerable {
     this.host = props.host;
     this.port = props.port ?? 8080;
     this.metricsPort = props.metricsPort ?? 9102;
-    checkHost(this, 'host', props.host);
+    const hostOk = checkHost(this, 'host', props.host);
     checkPort(this, 'port', this.port);
     checkPort(this, 'metricsPort', this.metricsPort);
     if (this.port === this.metricsPort)
@@ -91,7 +91,7 @@ export class Coordinator extends Construct implements ILowerable {
       fail(this, `startTimeoutSec: ${timeout} is not 1-3600`, 'e.g. 120');
     this.checkOpen();
     // a port already reported above would only be reported again by the grant
-    if (isPort(this.metricsPort))
+    if (hostOk && isPort(this.metricsPort))
       props.monitoring?.addScrapeTarget(this, { job: this.unit, port: this.metricsPort, host: props.host });
   }
 
@@ -120,7 +120,13 @@ export class Coordinator extends Construct implements ILowerable {
     this.agents.set(name, agent);
     const src = agent.host.identity as Selector<'src'>[];
     const key = src.map((s) => s.selector).join(' ');
-    if (src.length === 0 || this.host.destination.length === 0 || this.agentGrants.has(key) || !isPort(this.port))
+    if (
+      !isServiceHost(this.host) ||
+      src.length === 0 ||
+      this.host.destination.length === 0 ||
+      this.agentGrants.has(key) ||
+      !isPort(this.port)
+    )
       return;
     this.agentGrants.add(key);
     new Grant(this, this.agentGrants.size === 1 ? 'Agents' : `Agents${this.agentGrants.size}`, {
@@ -171,7 +177,7 @@ export class Agent extends Construct implements ILowerable {
     this.props = props;
     this.host = props.host;
     this.metricsPort = props.metricsPort ?? 9103;
-    checkHost(this, 'host', props.host);
+    const hostOk = checkHost(this, 'host', props.host);
     checkPort(this, 'metricsPort', this.metricsPort);
     checkUnit(this, this.unit, { urlVariable: props.urlVariable, metricsVariable: props.metricsVariable });
     if (NixosHost.isNixosHost(props.host) && props.host.props.acceptDns === false) {
@@ -191,7 +197,8 @@ export class Agent extends Construct implements ILowerable {
       );
       return;
     }
-    if (NixosHost.isNixosHost(props.host) || LinuxHost.isLinuxHost(props.host)) coordinator._join(this);
+    if (!hostOk) return;
+    coordinator._join(this);
     if (isPort(this.metricsPort))
       coordinator.props.monitoring?.addScrapeTarget(this, { job: this.unit, port: this.metricsPort, host: props.host });
   }
@@ -258,9 +265,15 @@ function serviceUnit(
   };
 }
 
-function checkHost(scope: Construct, field: string, host: unknown): void {
-  if (NixosHost.isNixosHost(host) || LinuxHost.isLinuxHost(host)) return;
+function isServiceHost(host: unknown): boolean {
+  return NixosHost.isNixosHost(host) || LinuxHost.isLinuxHost(host);
+}
+
+/** Reports a host that is neither kind; false then, and the caller adds no grants or scrape targets for it. */
+function checkHost(scope: Construct, field: string, host: unknown): boolean {
+  if (isServiceHost(host)) return true;
   fail(scope, `${field}: not a NixosHost or LinuxHost`, 'give the host that runs it');
+  return false;
 }
 
 function isPort(port: number): boolean {

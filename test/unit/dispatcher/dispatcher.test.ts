@@ -126,6 +126,18 @@ describe('bad dispatcher input', () => {
     expect(errors(f)).toMatchObject([{ code: 'TN2070', path: 'test/Jobs/A' }]);
   });
 
+  it('reports a host that is not a host, without failing on it', () => {
+    const f = fixture();
+    const m = new NixosHost(f.stack, 'Mon', { tags: [f.admin] });
+    const monitoring = new Monitoring(f.stack, 'Monitoring', { prometheus: m, targets: [m] });
+    const c = new Coordinator(f.stack, 'Jobs', { host: 'boss' as never, monitoring });
+    c.addAgent('A', { host: undefined as never });
+    expect(errors(f).map((e) => `${e.code} ${e.path} ${e.message}`)).toEqual([
+      'TN2070 test/Jobs host: not a NixosHost or LinuxHost',
+      'TN2070 test/Jobs/A host: not a NixosHost or LinuxHost',
+    ]);
+  });
+
   it('reports an agent without a coordinator', () => {
     const f = fixture();
     new Agent(f.stack, 'Lost', { host: new NixosHost(f.stack, 'W', { tags: [f.client] }) });

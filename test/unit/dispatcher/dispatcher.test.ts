@@ -138,6 +138,23 @@ describe('bad dispatcher input', () => {
     ]);
   });
 
+  it('reports one scrape job asked to scrape two ports', () => {
+    const f = fixture();
+    const m = new NixosHost(f.stack, 'Mon', { tags: [f.admin] });
+    const monitoring = new Monitoring(f.stack, 'Monitoring', { prometheus: m, targets: [m] });
+    const a = new NixosHost(f.stack, 'A', { tags: [f.server] });
+    const b = new NixosHost(f.stack, 'B', { tags: [f.server] });
+    new Coordinator(f.stack, 'One', { host: a, monitoring });
+    new Coordinator(f.stack, 'Two', { host: b, metricsPort: 9200, monitoring });
+    expect(errors(f)).toMatchObject([
+      {
+        code: 'TN2018',
+        path: 'test/Two',
+        message: 'scrape job "job-coordinator" already scrapes port 9102 path /metrics, not 9200 /metrics',
+      },
+    ]);
+  });
+
   it('reports an agent without a coordinator', () => {
     const f = fixture();
     new Agent(f.stack, 'Lost', { host: new NixosHost(f.stack, 'W', { tags: [f.client] }) });

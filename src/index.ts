@@ -3,6 +3,7 @@ export * from './constructs/device';
 export * from './constructs/grant';
 export * from './constructs/identity';
 export * from './constructs/kubernetes';
+export * from './constructs/linux-host';
 export * from './constructs/nixos';
 export * from './constructs/policy-extras';
 export * from './constructs/ports';

@@ -1,5 +1,6 @@
 import { TailnetApp } from '../src';
 import { HomelabcmdStack } from './homelabcmd';
+import { HttpDispatcherStack } from './http-dispatcher';
 import { JunePlatformStack } from './june-platform';
 import { JunePlatformOperatorStack } from './june-platform-operator';
 import { KernelcoreStack } from './kernelcore';
@@ -10,4 +11,5 @@ new KernelcoreStack(app);
 new JunePlatformStack(app);
 new JunePlatformOperatorStack(app);
 new HomelabcmdStack(app);
+new HttpDispatcherStack(app);
 app.synth();

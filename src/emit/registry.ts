@@ -6,8 +6,10 @@ import { nftablesEmitter } from './nftables';
 import { nginxEmitter } from './nginx';
 import { nixosEmitter } from './nixos';
 import { policyEmitter } from './policy';
+import { prometheusEmitter } from './prometheus';
 import { reportEmitter } from './report';
 import { sshEmitter } from './ssh';
+import { systemdEmitter } from './systemd';
 
 /** The pure emitters every stack runs, in no particular order (their file paths never overlap). */
 export const STACK_EMITTERS: readonly Emitter[] = [
@@ -19,6 +21,8 @@ export const STACK_EMITTERS: readonly Emitter[] = [
   nginxEmitter,
   nftablesEmitter,
   sshEmitter,
+  prometheusEmitter,
+  systemdEmitter,
 ];
 
 /** Emitters that run after all the others (Terraform included) and read their files. */

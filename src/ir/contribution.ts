@@ -1,6 +1,7 @@
 import type { AuthKeyIr, ConnectorIr, ExposedServiceIr, OperatorIr, ProxyClassIr, WorkloadIr } from './kubernetes';
 import type { MonitoringIr, NixosHostIr } from './nixos';
 import type { SshHostIr } from './ssh-config';
+import type { SystemdUnitIr } from './systemd';
 import type {
   AclIr,
   AutoApproverIr,
@@ -40,7 +41,8 @@ export type IrContribution =
   | { readonly kind: 'exposedService'; readonly value: ExposedServiceIr }
   | { readonly kind: 'nixosHost'; readonly value: NixosHostIr }
   | { readonly kind: 'nixosMonitoring'; readonly value: MonitoringIr }
-  | { readonly kind: 'sshHost'; readonly value: SshHostIr };
+  | { readonly kind: 'sshHost'; readonly value: SshHostIr }
+  | { readonly kind: 'systemdUnit'; readonly value: SystemdUnitIr };
 
 export type IrContributionKind = IrContribution['kind'];
 

@@ -68,6 +68,12 @@ export function lowerStack(stack: TailnetStack): StackIr {
     }),
     nixos: { hosts: byName(parts.nixosHost), monitoring: byPath(parts.nixosMonitoring) },
     sshConfig: { hosts: sortSshHosts(parts.sshHost) },
+    systemdUnits: parts.systemdUnit.sort(
+      (a, b) =>
+        compareStrings(a.host, b.host) ||
+        compareStrings(a.unit, b.unit) ||
+        compareStrings(a.source.path, b.source.path),
+    ),
   };
   // zod is the single source of truth of the IR's shape: a lowering bug fails here, not in an emitter.
   return StackSchema.parse(ir);
@@ -97,6 +103,7 @@ function gather(constructs: readonly IConstruct[]): ByKind {
     nixosHost: [],
     nixosMonitoring: [],
     sshHost: [],
+    systemdUnit: [],
   };
   for (const c of constructs) {
     if (!isLowerable(c)) continue;

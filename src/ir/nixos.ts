@@ -152,6 +152,27 @@ export const HealthCheckSchema = z
   })
   .readonly();
 
+/** A scrape job besides the node exporters (e.g. a job dispatcher's metrics); targets are MagicDNS base names, sorted */
+export const ScrapeJobSchema = z
+  .object({
+    source: SourceSchema,
+    name: z.string(),
+    port: z.number().int(),
+    metricsPath: z.string(),
+    targets: strings,
+  })
+  .readonly();
+
+/** Grafana on the Prometheus host, with Prometheus provisioned as its datasource */
+export const GrafanaSchema = z
+  .object({
+    source: SourceSchema,
+    port: z.number().int(),
+    /** file holding Grafana's secret_key (NixOS ≥ 26.05 has no default: nixpkgs#484374) */
+    secretKey: SecretRefSchema.optional(),
+  })
+  .readonly();
+
 /** monitoring: sorted by construct path; targets sorted by host */
 export const MonitoringSchema = z
   .object({
@@ -162,6 +183,9 @@ export const MonitoringSchema = z
     nodeExporterPort: z.number().int(),
     targets: strings,
     healthCheck: HealthCheckSchema.optional(),
+    /** further scrape jobs, sorted by name */
+    jobs: z.array(ScrapeJobSchema).readonly().default([]),
+    grafana: GrafanaSchema.optional(),
   })
   .readonly();
 
@@ -185,4 +209,6 @@ export type NixosOptionIr = z.infer<typeof NixosOptionSchema>;
 export type NixosHostIr = z.infer<typeof NixosHostSchema>;
 export type HealthCheckIr = z.infer<typeof HealthCheckSchema>;
 export type MonitoringIr = z.infer<typeof MonitoringSchema>;
+export type ScrapeJobIr = z.infer<typeof ScrapeJobSchema>;
+export type GrafanaIr = z.infer<typeof GrafanaSchema>;
 export type NixosIr = z.infer<typeof NixosSchema>;

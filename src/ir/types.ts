@@ -3,6 +3,7 @@ import { ControlServerSchema, TAILSCALE_CONTROL } from './control-server';
 import { EMPTY_KUBERNETES, KubernetesSchema } from './kubernetes';
 import { NixosSchema } from './nixos';
 import { SshConfigSchema } from './ssh-config';
+import { SystemdUnitSchema } from './systemd';
 
 /**
  * The intermediate representation: plain readonly data, the single source of truth for every emitter.
@@ -192,6 +193,8 @@ export const StackSchema = z
     nixos: NixosSchema.default({ hosts: [], monitoring: [] }),
     /** SSH client entries for machines managed over the tailnet (src/ir/ssh-config.ts) */
     sshConfig: SshConfigSchema.default({ hosts: [] }),
+    /** what constructs add to systemd services of NixOS and plain Linux hosts (src/ir/systemd.ts) */
+    systemdUnits: z.array(SystemdUnitSchema).readonly().default([]),
   })
   .readonly();
 

@@ -7,8 +7,9 @@ import { lookupOption } from '../../src/constructs/nixos/options';
 import { printNix } from '../../src/core/canonical/nix';
 import type { StackSynthesis } from '../../src/core/synth';
 import { TEXTFILE_DIR } from '../../src/emit/nixos/monitoring';
+import { HttpDispatcherStack } from '../../stacks/http-dispatcher';
 import { tmpDir } from '../helpers';
-import { exampleStacks, quicStack } from './nixos-stacks';
+import { exampleStacks, quicStack, synthStacks } from './nixos-stacks';
 import { requireTool } from './tools';
 
 /**
@@ -48,7 +49,8 @@ function stubConfig(r: StackSynthesis, host: string): string {
 
 function modules(): { key: string; file: string; config: string }[] {
   const dir = tmpDir('nix-modules');
-  return [...exampleStacks(), ...quicStack()].flatMap((r) =>
+  const dispatcher = synthStacks((app) => new HttpDispatcherStack(app));
+  return [...exampleStacks(), ...quicStack(), ...dispatcher].flatMap((r) =>
     [...r.files]
       .filter(([p]) => p.startsWith('nixos/'))
       .map(([p, content]) => {
@@ -89,8 +91,10 @@ const EMITTED = [
   'networking.firewall.interfaces.*.{allowedTCPPorts,allowedUDPPorts}',
   'boot.kernel.sysctl.*',
   'services.prometheus.{enable,port,globalConfig.scrape_interval,scrapeConfigs}',
+  'services.grafana.{enable,settings.server.http_addr,settings.server.http_port,settings.security.secret_key,provision.enable}',
+  'services.grafana.provision.datasources.settings.{apiVersion,datasources}',
   'services.prometheus.exporters.node.{enable,port,listenAddress,enabledCollectors,extraFlags}',
-  'systemd.services.*.{description,after,wants,path,script,serviceConfig.*,environment.*}',
+  'systemd.services.*.{description,after,wants,path,script,preStart,serviceConfig.*,environment.*}',
   'systemd.timers.*.{wantedBy,timerConfig.*}',
   'systemd.tmpfiles.rules',
   'sops.secrets.*.{sopsFile,owner}',
@@ -150,6 +154,27 @@ describe.skipIf(!hasNix)('NixOS modules under nix-instantiate', () => {
       content: 8192,
     });
     expect(value.networking.nftables.tables['tailnet-zones'].content).toContain('chain zone-dmz {');
+  });
+
+  it('evaluates the dispatcher: agents get the coordinator by MagicDNS name, the coordinator waits for tailscaled', () => {
+    const byKey = (k: string) => all.find((m) => m.key === k);
+    const agent = evaluate(byKey('http-dispatcher/nixos/agent-builder/default.nix') ?? all[0]) as unknown as Evaluated;
+    const unit = agent.systemd.services['job-agent'] as unknown as Record<string, unknown>;
+    expect(unit.environment).toMatchObject({ COORDINATOR_URL: 'http://coordinator.tail7d3e1f.ts.net:8080' });
+    expect(unit.after).toEqual(['network-online.target', 'tailscaled-autoconnect.service', 'tailscaled.service']);
+    const coordinator = evaluate(byKey('http-dispatcher/nixos/coordinator/default.nix') ?? all[0]) as unknown as {
+      networking: { firewall: { interfaces: Record<string, { allowedTCPPorts: number[] }> } };
+      systemd: { services: Record<string, { preStart: string; path: string[] }> };
+    };
+    expect(coordinator.systemd.services['job-coordinator'].preStart).toContain('tailscale ip -4');
+    expect(coordinator.systemd.services['job-coordinator'].path).toEqual(['/stub/tailscale']);
+    expect(coordinator.networking.firewall.interfaces.tailscale0.allowedTCPPorts).toEqual([8080, 9100, 9102]);
+    const monitor = evaluate(byKey('http-dispatcher/nixos/monitor/default.nix') ?? all[0]) as unknown as {
+      services: { grafana: { provision: { datasources: { settings: { datasources: { url: string }[] } } } } };
+    };
+    expect(monitor.services.grafana.provision.datasources.settings.datasources[0].url).toBe(
+      'http://monitor.tail7d3e1f.ts.net:9090',
+    );
   });
 
   it('prints strings Nix reads back unchanged (400 random strings, both string forms)', () => {

@@ -45,4 +45,19 @@ export const NIXOS_CODES = defineCodes({
   invalidMonitoring: { code: 'TN2018', severity: 'error', title: 'monitoring declaration is malformed' },
   invalidTuning: { code: 'TN2019', severity: 'error', title: 'sysctl key or value is malformed' },
   duplicateName: { code: 'TN2020', severity: 'error', title: 'two constructs of one host share a name' },
+  // 207x: job dispatcher (coordinator and agents, src/constructs/nixos/dispatcher.ts)
+  invalidDispatcher: { code: 'TN2070', severity: 'error', title: 'coordinator or agent declaration is malformed' },
+  duplicateAgent: { code: 'TN2071', severity: 'error', title: 'two agents of one coordinator run on one host name' },
+  agentWithoutCoordinator: { code: 'TN2072', severity: 'error', title: 'agent names no coordinator' },
+  coordinatorOpen: {
+    code: 'TN2073',
+    severity: 'warning',
+    title: 'coordinator on a host whose firewall tailnet-cdk does not manage listens on every address',
+  },
+  grafanaSecretKey: {
+    code: 'TN2075',
+    severity: 'warning',
+    title: 'Grafana has no secret_key file (NixOS 26.05 dropped the default)',
+  },
+  unitConflict: { code: 'TN2074', severity: 'error', title: 'two constructs configure one systemd service of a host' },
 });

@@ -6,9 +6,9 @@ import type { NixosHostIr, NixosOptionIr } from '../../ir/nixos';
 import { Address } from '../address';
 import { Device } from '../device';
 import { Grant } from '../grant';
-import { User } from '../identity';
 import { AutoApprover } from '../policy-extras';
 import { Ip, type IpCapability } from '../ports';
+import { hostDestination, hostIdentity } from '../private/host-selectors';
 import { report } from '../private/report';
 import { Autogroup, type Selector, type TagPosition } from '../selector';
 import { NIXOS_CODES } from './codes';
@@ -153,14 +153,12 @@ export class NixosHost extends Construct implements ILowerable {
 
   /** Selectors that name this host in grants: its address if known, else its tags, else its owner. */
   get destination(): Selector<'dst'>[] {
-    if (this.props.tailscaleIpv4) return [Address.of(this.props.tailscaleIpv4)];
-    return this.identity;
+    return hostDestination(this.props);
   }
 
   /** Selectors for this host as a source or approver: its tags, else its owner. */
   get identity(): Selector<'src' | 'dst' | 'approver'>[] {
-    if (this.props.tags && this.props.tags.length > 0) return [...this.props.tags];
-    return this.props.user !== undefined ? [User.fromLogin(this.props.user)] : [];
+    return hostIdentity(this.props);
   }
 
   get advertisesExitNode(): boolean {

@@ -1,6 +1,13 @@
 export { NIXOS_CODES } from './codes';
+export { Agent, type AgentProps, Coordinator, type CoordinatorProps, type ServiceHost } from './dispatcher';
 export { type ExitNodeOptions, NixosHost, type NixosHostProps } from './host';
-export { type HealthCheckOptions, Monitoring, type MonitoringProps } from './monitoring';
+export {
+  type GrafanaOptions,
+  type HealthCheckOptions,
+  Monitoring,
+  type MonitoringProps,
+  type ScrapeTarget,
+} from './monitoring';
 export { type NixOptionValue, type PrioritizedValue, Priority } from './options';
 export {
   NginxProxy,

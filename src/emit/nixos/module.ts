@@ -2,10 +2,12 @@ import { splitOptionPath } from '../../constructs/nixos/options';
 import { mergeNixAttrs, type NixAttrs, type NixValue, nix, printNixModule } from '../../core/canonical/nix';
 import type { NixosHostIr, Priority, SecretRefIr } from '../../ir/nixos';
 import { proxyListenPorts } from '../../ir/nixos-services';
+import type { SystemdUnitIr } from '../../ir/systemd';
 import type { StackIr } from '../../ir/types';
 import { ZONE_TABLE, zoneTableBody } from '../nftables/table';
 import { type NginxModel, nginxModel } from '../nginx/model';
 import { nginxNixOptions, tailscaleCertUnits } from '../nginx/nixos';
+import { environmentValue, WAIT_FOR_TAILSCALE } from '../systemd';
 import { type MonitoringPart, monitoringPart, nodeExporterOrdering } from './monitoring';
 import { secretDeclarations } from './secrets';
 import { loginNotes, magicDnsSuffix, tailscaleOptions } from './tailscale';
@@ -21,17 +23,18 @@ export function hostModule(ir: StackIr, host: NixosHostIr): string {
   const body = mergeNixAttrs(
     { services: { tailscale: nix.comment([host.source.path], tailscaleOptions(ir, host)) } },
     nginxPart(model),
-    firewallPart(host, monitoring),
+    firewallPart(ir, host, monitoring),
     sysctlPart(host),
     monitoringFragment(host, monitoring),
-    secretDeclarations(secretsOf(host)),
+    unitsPart(ir, host),
+    secretDeclarations(secretsOf(ir, host)),
     optionsPart(host),
   );
   return printNixModule({ header: header(ir, host), args: ['config', 'lib', 'pkgs'], body });
 }
 
 function header(ir: StackIr, host: NixosHostIr): string[] {
-  const secrets = secretsOf(host);
+  const secrets = secretsOf(ir, host);
   const needs = [
     ...(secrets.some((s) => s.kind === 'sops') ? ['sops-nix'] : []),
     ...(secrets.some((s) => s.kind === 'agenix') ? ['agenix'] : []),
@@ -45,10 +48,12 @@ function header(ir: StackIr, host: NixosHostIr): string[] {
   ];
 }
 
-function secretsOf(host: NixosHostIr): SecretRefIr[] {
+function secretsOf(ir: StackIr, host: NixosHostIr): SecretRefIr[] {
+  const grafana = ir.nixos.monitoring.filter((m) => m.prometheusHost === host.name).map((m) => m.grafana?.secretKey);
   return [
     ...(host.tailscale.authKey ? [host.tailscale.authKey] : []),
     ...host.proxies.flatMap((p) => (p.basicAuth ? [p.basicAuth] : [])),
+    ...grafana.filter((s): s is SecretRefIr => s !== undefined),
   ];
 }
 
@@ -80,7 +85,7 @@ function nginxPart(model: NginxModel): NixAttrs {
  * would drop tailnet traffic first). Without a zone on the Tailscale interface, nixos-fw keeps filtering it, and the
  * module opens there exactly what this host serves to the tailnet.
  */
-function firewallPart(host: NixosHostIr, monitoring: MonitoringPart | undefined): NixAttrs {
+function firewallPart(ir: StackIr, host: NixosHostIr, monitoring: MonitoringPart | undefined): NixAttrs {
   const tailscale = host.tailscale.interfaceName;
   const zoneInterfaces = [...new Set(host.zones.flatMap((z) => z.interfaces))].sort();
   const out: NixAttrs[] = [];
@@ -103,20 +108,26 @@ function firewallPart(host: NixosHostIr, monitoring: MonitoringPart | undefined)
       systemd: { services: { tailscaled: { environment: { TS_DEBUG_FIREWALL_MODE: 'nftables' } } } },
     });
   }
-  if (!zoneInterfaces.includes(tailscale)) out.push(openOnTailnet(host, monitoring));
+  if (!zoneInterfaces.includes(tailscale)) out.push(openOnTailnet(ir, host, monitoring));
   return mergeNixAttrs(...out);
 }
 
-function openOnTailnet(host: NixosHostIr, monitoring: MonitoringPart | undefined): NixAttrs {
+function openOnTailnet(ir: StackIr, host: NixosHostIr, monitoring: MonitoringPart | undefined): NixAttrs {
   const proxies = host.proxies.filter((p) => p.reach.kind !== 'service');
   const served = proxies.map(proxyListenPorts);
+  const units = unitsOf(ir, host).filter((u) => u.tailnetPorts.length > 0);
   const sources = [
     ...proxies.map((p) => p.source.path),
     ...(monitoring?.tailnetPorts.length ? monitoring.sources : []),
+    ...units.map((u) => u.source.path),
   ];
-  const tcp = [...new Set([...served.flatMap((p) => p.tcp), ...(monitoring?.tailnetPorts ?? [])])].sort(
-    (a, b) => a - b,
-  );
+  const tcp = [
+    ...new Set([
+      ...served.flatMap((p) => p.tcp),
+      ...(monitoring?.tailnetPorts ?? []),
+      ...units.flatMap((u) => u.tailnetPorts),
+    ]),
+  ].sort((a, b) => a - b);
   const udp = [...new Set(served.flatMap((p) => p.udp))].sort((a, b) => a - b);
   if (tcp.length + udp.length === 0) return {};
   const ports: Record<string, NixValue> = {
@@ -145,9 +156,43 @@ function monitoringFragment(host: NixosHostIr, part: MonitoringPart | undefined)
   if (!part) return {};
   const ordering = nodeExporterOrdering(host, part);
   return {
-    services: { prometheus: nix.comment(part.sources, part.prometheus) },
+    services: {
+      prometheus: nix.comment(part.sources, part.prometheus),
+      ...(part.grafana ? { grafana: nix.comment(part.sources, part.grafana) } : {}),
+    },
     systemd: mergeNixAttrs(part.systemd, Object.keys(ordering).length > 0 ? { services: ordering } : {}),
   };
+}
+
+function unitsOf(ir: StackIr, host: NixosHostIr): SystemdUnitIr[] {
+  return ir.systemdUnits.filter((u) => u.platform === 'nixos' && u.host === host.name);
+}
+
+/**
+ * What constructs add to the host's services (the job dispatcher's coordinator and agents): ordering after
+ * tailscaled, environment, and a preStart waiting for the Tailscale address. The unit's ExecStart stays the user's
+ * module's; TimeoutStartSec is a default so that module can still set its own.
+ */
+function unitsPart(ir: StackIr, host: NixosHostIr): NixAttrs {
+  const services = Object.fromEntries(
+    unitsOf(ir, host).map((u) => [
+      u.unit,
+      nix.comment([u.source.path], {
+        after: [...u.after],
+        wants: [...u.wants],
+        environment: Object.fromEntries(u.environment.map((e) => [e.name, environmentValue(ir, e)])),
+        ...(u.waitForTailscale
+          ? {
+              path: [nix.ref('config', 'services', 'tailscale', 'package')],
+              // tailscaled.service counts as started before it has logged in and holds an address
+              preStart: WAIT_FOR_TAILSCALE,
+              serviceConfig: { TimeoutStartSec: nix.mkDefault(`${u.startTimeoutSec}s`) },
+            }
+          : {}),
+      }),
+    ]),
+  );
+  return Object.keys(services).length > 0 ? { systemd: { services } } : {};
 }
 
 /** The host's `options` prop, last: where it sets a plain value the module also sets, the host's value wins. */

@@ -4,6 +4,7 @@ import { type NixAttrs, nix } from '../../core/canonical/nix';
 import { templatePath } from '../../core/templates';
 import type { HealthCheckIr, MonitoringIr, NixosHostIr } from '../../ir/nixos';
 import type { StackIr } from '../../ir/types';
+import { grafanaDatasources, scrapeConfigs } from '../prometheus/config';
 import { fqdn } from './tailscale';
 
 /**
@@ -19,6 +20,8 @@ export interface MonitoringPart {
   readonly sources: readonly string[];
   /** `services.prometheus` (exporters.node and/or the server) */
   readonly prometheus: NixAttrs;
+  /** `services.grafana` on the Prometheus host, if asked for */
+  readonly grafana?: NixAttrs;
   readonly systemd: NixAttrs;
   /** TCP ports remote peers must reach on the Tailscale interface */
   readonly tailnetPorts: readonly number[];
@@ -29,17 +32,22 @@ export function monitoringPart(ir: StackIr, host: NixosHostIr): MonitoringPart |
   const asPrometheus = ir.nixos.monitoring.filter((m) => m.prometheusHost === host.name);
   if (asTarget.length === 0 && asPrometheus.length === 0) return undefined;
   const health = asTarget.find((m) => m.healthCheck);
+  const grafana = asPrometheus.find((m) => m.grafana);
   return {
     sources: [...asTarget, ...asPrometheus].map((m) => m.source.path).filter((p, i, all) => all.indexOf(p) === i),
     prometheus: {
       ...(asTarget.length > 0 ? { exporters: { node: nodeExporter(host, asTarget[0]) } } : {}),
       ...(asPrometheus.length > 0 ? prometheus(ir, asPrometheus) : {}),
     },
+    ...(grafana ? { grafana: grafanaOptions(ir, host, grafana) } : {}),
     systemd: {
       ...(asTarget.length > 0 ? { tmpfiles: { rules: [`d ${TEXTFILE_DIR} 0755 root root -`] } } : {}),
       ...(health?.healthCheck ? healthCheckUnits(ir, host, health, health.healthCheck) : {}),
     },
-    tailnetPorts: asTarget.length > 0 ? [asTarget[0].nodeExporterPort] : [],
+    tailnetPorts: [
+      ...(asTarget.length > 0 ? [asTarget[0].nodeExporterPort] : []),
+      ...(grafana?.grafana ? [grafana.grafana.port] : []),
+    ],
   };
 }
 
@@ -66,20 +74,42 @@ function nodeExporter(host: NixosHostIr, m: MonitoringIr): NixAttrs {
 }
 
 export function nodeExporterOrdering(host: NixosHostIr, part: MonitoringPart | undefined): NixAttrs {
-  if (!part || part.tailnetPorts.length === 0 || !host.tailscaleIpv4 || !host.tailscale.authKey) return {};
+  const exporter = part !== undefined && 'exporters' in part.prometheus;
+  if (!exporter || !host.tailscaleIpv4 || !host.tailscale.authKey) return {};
   const after = ['tailscaled-autoconnect.service'];
   return { 'prometheus-node-exporter': { after, wants: after } };
 }
 
 function prometheus(ir: StackIr, all: readonly MonitoringIr[]): NixAttrs {
   const m = all[0];
-  const targets = [...new Set(all.flatMap((x) => x.targets.map((t) => `${fqdn(ir, t)}:${x.nodeExporterPort}`)))].sort();
   return {
     enable: true,
     port: m.prometheusPort,
     globalConfig: { scrape_interval: m.scrapeInterval },
     // MagicDNS names: the scrape follows a host to a new address, and needs the host to accept the tailnet's DNS
-    scrapeConfigs: [{ job_name: 'node', static_configs: [{ targets }] }],
+    scrapeConfigs: scrapeConfigs(ir, all).map((c) => ({
+      ...c,
+      static_configs: c.static_configs.map((s) => ({ ...s })),
+    })),
+  };
+}
+
+/**
+ * Grafana with Prometheus provisioned as its datasource, by MagicDNS URL (the same document as
+ * grafana/datasources.yaml). It listens on every address and the firewall keeps its port to the tailnet, like the
+ * node exporter without a declared address.
+ */
+function grafanaOptions(ir: StackIr, host: NixosHostIr, m: MonitoringIr): NixAttrs {
+  const port = m.grafana?.port ?? 3000;
+  const address = host.tailscaleIpv4 && host.tailscale.authKey ? host.tailscaleIpv4 : '0.0.0.0';
+  return {
+    enable: true,
+    settings: {
+      server: { http_addr: address, http_port: port },
+      // Grafana's file provider reads the key at start; the module never sees the secret
+      ...(m.grafana?.secretKey ? { security: { secret_key: `$__file{${m.grafana.secretKey.path}}` } } : {}),
+    },
+    provision: { enable: true, datasources: { settings: grafanaDatasources(ir, m) as unknown as NixAttrs } },
   };
 }
 

@@ -12,6 +12,7 @@ import {
 import { nixosGrantZoneConflicts } from './nixos-access';
 import { nixosPortConflicts, nixosZoneReferences } from './nixos-hosts';
 import { undeclaredReferences } from './references';
+import { systemdUnitConflicts } from './systemd-units';
 import { accessDefaultConflicts, duplicateNames } from './uniqueness';
 
 /** Whole-tailnet checks over the IR (phase 4), as a table: each rule is a pure function of the IR. */
@@ -35,6 +36,7 @@ export const IR_RULES: readonly IrRule[] = [
   { name: 'nixos-port-conflicts', check: nixosPortConflicts },
   { name: 'nixos-zone-references', check: nixosZoneReferences },
   { name: 'nixos-grants-vs-zones', check: nixosGrantZoneConflicts },
+  { name: 'systemd-unit-conflicts', check: systemdUnitConflicts },
 ];
 
 export function runIrRules(ir: StackIr, rules: readonly IrRule[] = IR_RULES): Diagnostic[] {

@@ -83,7 +83,25 @@ function monitoringListeners(ir: StackIr, host: NixosHostIr): Listener[] {
     ...(m.prometheusHost === host.name
       ? [{ proto: 'tcp' as const, port: m.prometheusPort, address: '*', what: 'Prometheus', path: m.source.path }]
       : []),
+    ...(m.prometheusHost === host.name && m.grafana
+      ? [{ proto: 'tcp' as const, port: m.grafana.port, address: '*', what: 'Grafana', path: m.grafana.source.path }]
+      : []),
   ]);
+}
+
+/** Services constructs run on the host (job dispatcher), on the ports they serve to the tailnet. */
+function unitListeners(ir: StackIr, host: NixosHostIr): Listener[] {
+  return ir.systemdUnits
+    .filter((u) => u.platform === 'nixos' && u.host === host.name)
+    .flatMap((u) =>
+      u.tailnetPorts.map((port) => ({
+        proto: 'tcp' as const,
+        port,
+        address: '*',
+        what: `${u.unit}.service`,
+        path: u.source.path,
+      })),
+    );
 }
 
 function tailscaleListener(host: NixosHostIr): Listener[] {
@@ -110,6 +128,7 @@ export function nixosPortConflicts(ir: StackIr): Diagnostic[] {
     const listeners = [
       ...tailscaleListener(host),
       ...monitoringListeners(ir, host),
+      ...unitListeners(ir, host),
       ...upstreamListeners(host),
       ...proxyListeners(host, suffix),
     ];

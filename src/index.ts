@@ -9,6 +9,7 @@ export * from './constructs/ports';
 export * from './constructs/selector';
 export * from './constructs/ssh';
 export * from './constructs/ssh-access';
+export { Transport, WireguardPeer, type WireguardPeerProps, type WireguardTransportProps } from './constructs/wireguard';
 export * from './constructs/tests';
 export * from './core/app';
 export * from './core/diagnostics';

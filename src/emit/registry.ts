@@ -8,6 +8,7 @@ import { nixosEmitter } from './nixos';
 import { policyEmitter } from './policy';
 import { reportEmitter } from './report';
 import { sshEmitter } from './ssh';
+import { wireguardEmitter } from './wireguard';
 
 /** The pure emitters every stack runs, in no particular order (their file paths never overlap). */
 export const STACK_EMITTERS: readonly Emitter[] = [
@@ -19,6 +20,7 @@ export const STACK_EMITTERS: readonly Emitter[] = [
   nginxEmitter,
   nftablesEmitter,
   sshEmitter,
+  wireguardEmitter,
 ];
 
 /** Emitters that run after all the others (Terraform included) and read their files. */

@@ -16,6 +16,7 @@ import type {
   SshTestIr,
   TagOwner,
 } from './types';
+import type { WireguardPeerIr } from './wireguard';
 
 /** What one construct contributes to the IR when lowered. The lowering driver gathers and sorts them. */
 export type IrContribution =
@@ -40,7 +41,8 @@ export type IrContribution =
   | { readonly kind: 'exposedService'; readonly value: ExposedServiceIr }
   | { readonly kind: 'nixosHost'; readonly value: NixosHostIr }
   | { readonly kind: 'nixosMonitoring'; readonly value: MonitoringIr }
-  | { readonly kind: 'sshHost'; readonly value: SshHostIr };
+  | { readonly kind: 'sshHost'; readonly value: SshHostIr }
+  | { readonly kind: 'wireguardPeer'; readonly value: WireguardPeerIr };
 
 export type IrContributionKind = IrContribution['kind'];
 

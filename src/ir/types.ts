@@ -3,6 +3,7 @@ import { ControlServerSchema, TAILSCALE_CONTROL } from './control-server';
 import { EMPTY_KUBERNETES, KubernetesSchema } from './kubernetes';
 import { NixosSchema } from './nixos';
 import { SshConfigSchema } from './ssh-config';
+import { WireguardSchema } from './wireguard';
 
 /**
  * The intermediate representation: plain readonly data, the single source of truth for every emitter.
@@ -192,6 +193,8 @@ export const StackSchema = z
     nixos: NixosSchema.default({ hosts: [], monitoring: [] }),
     /** SSH client entries for machines managed over the tailnet (src/ir/ssh-config.ts) */
     sshConfig: SshConfigSchema.default({ hosts: [] }),
+    /** WireGuard mode: the mesh replacing Tailscale as transport (src/ir/wireguard.ts) */
+    wireguard: WireguardSchema.optional(),
   })
   .readonly();
 

@@ -45,4 +45,31 @@ export const NIXOS_CODES = defineCodes({
   invalidMonitoring: { code: 'TN2018', severity: 'error', title: 'monitoring declaration is malformed' },
   invalidTuning: { code: 'TN2019', severity: 'error', title: 'sysctl key or value is malformed' },
   duplicateName: { code: 'TN2020', severity: 'error', title: 'two constructs of one host share a name' },
+  // WireGuard mode (docs/wireguard.md): TN2090–TN2099
+  invalidTransport: { code: 'TN2090', severity: 'error', title: 'WireGuard transport or peer setting is malformed' },
+  wireguardCidrTooSmall: {
+    code: 'TN2091',
+    severity: 'error',
+    title: 'WireGuard CIDR has too few addresses for its peers',
+  },
+  wireguardCidrOverlap: { code: 'TN2092', severity: 'error', title: 'WireGuard CIDR overlaps another network' },
+  wireguardKey: { code: 'TN2093', severity: 'error', title: 'WireGuard peer is missing or has a malformed public key' },
+  wireguardEndpoint: {
+    code: 'TN2094',
+    severity: 'error',
+    title: 'WireGuard endpoint is malformed, or two peers have none (they can never connect)',
+  },
+  wireguardAddress: {
+    code: 'TN2095',
+    severity: 'error',
+    title: 'WireGuard address is malformed, outside the CIDR or taken',
+  },
+  wireguardServices: { code: 'TN2096', severity: 'error', title: 'Tailscale Services (svc:) used in WireGuard mode' },
+  wireguardSsh: { code: 'TN2097', severity: 'error', title: 'Tailscale SSH used in WireGuard mode' },
+  wireguardRouting: {
+    code: 'TN2098',
+    severity: 'error',
+    title: 'exit node or subnet route used in WireGuard mode',
+  },
+  wireguardMagicDns: { code: 'TN2099', severity: 'error', title: 'MagicDNS name used in WireGuard mode' },
 });

@@ -6,6 +6,7 @@ import type { StackIr } from '../../ir/types';
 import { ZONE_TABLE, zoneTableBody } from '../nftables/table';
 import { type NginxModel, nginxModel } from '../nginx/model';
 import { nginxNixOptions, tailscaleCertUnits } from '../nginx/nixos';
+import { wireguardNixosPart } from '../wireguard/nixos';
 import { type MonitoringPart, monitoringPart, nodeExporterOrdering } from './monitoring';
 import { secretDeclarations } from './secrets';
 import { loginNotes, magicDnsSuffix, tailscaleOptions } from './tailscale';
@@ -18,10 +19,13 @@ import { loginNotes, magicDnsSuffix, tailscaleOptions } from './tailscale';
 export function hostModule(ir: StackIr, host: NixosHostIr): string {
   const model = nginxModel(host, magicDnsSuffix(ir));
   const monitoring = monitoringPart(ir, host);
+  // WireGuard mode (docs/wireguard.md): the WireGuard interface and its enforcement table replace Tailscale
   const body = mergeNixAttrs(
-    { services: { tailscale: nix.comment([host.source.path], tailscaleOptions(ir, host)) } },
+    ir.wireguard
+      ? wireguardNixosPart(ir, host)
+      : { services: { tailscale: nix.comment([host.source.path], tailscaleOptions(ir, host)) } },
     nginxPart(model),
-    firewallPart(host, monitoring),
+    firewallPart(host, monitoring, ir.wireguard !== undefined),
     sysctlPart(host),
     monitoringFragment(host, monitoring),
     secretDeclarations(secretsOf(host)),
@@ -41,7 +45,7 @@ function header(ir: StackIr, host: NixosHostIr): string[] {
     'Do not edit: change the stack and run `tailnet-cdk synth`.',
     '',
     `Import it: imports = [ ./out/${ir.name}/nixos/${host.name} ];${needs.length > 0 ? ` (needs the ${needs.join(' and ')} module)` : ''}`,
-    ...loginNotes(ir, host),
+    ...(ir.wireguard ? [] : loginNotes(ir, host)),
   ];
 }
 
@@ -80,7 +84,7 @@ function nginxPart(model: NginxModel): NixAttrs {
  * would drop tailnet traffic first). Without a zone on the Tailscale interface, nixos-fw keeps filtering it, and the
  * module opens there exactly what this host serves to the tailnet.
  */
-function firewallPart(host: NixosHostIr, monitoring: MonitoringPart | undefined): NixAttrs {
+function firewallPart(host: NixosHostIr, monitoring: MonitoringPart | undefined, wireguard: boolean): NixAttrs {
   const tailscale = host.tailscale.interfaceName;
   const zoneInterfaces = [...new Set(host.zones.flatMap((z) => z.interfaces))].sort();
   const out: NixAttrs[] = [];
@@ -100,10 +104,12 @@ function firewallPart(host: NixosHostIr, monitoring: MonitoringPart | undefined)
         firewall: { trustedInterfaces: zoneInterfaces },
       },
       // tailscaled does not detect an nftables-only system by itself (nixpkgs#285676)
-      systemd: { services: { tailscaled: { environment: { TS_DEBUG_FIREWALL_MODE: 'nftables' } } } },
+      ...(wireguard
+        ? {}
+        : { systemd: { services: { tailscaled: { environment: { TS_DEBUG_FIREWALL_MODE: 'nftables' } } } } }),
     });
   }
-  if (!zoneInterfaces.includes(tailscale)) out.push(openOnTailnet(host, monitoring));
+  if (!zoneInterfaces.includes(tailscale) && !wireguard) out.push(openOnTailnet(host, monitoring));
   return mergeNixAttrs(...out);
 }
 

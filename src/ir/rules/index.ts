@@ -13,6 +13,7 @@ import { nixosGrantZoneConflicts } from './nixos-access';
 import { nixosPortConflicts, nixosZoneReferences } from './nixos-hosts';
 import { undeclaredReferences } from './references';
 import { accessDefaultConflicts, duplicateNames } from './uniqueness';
+import { wireguardProblems } from './wireguard';
 
 /** Whole-tailnet checks over the IR (phase 4), as a table: each rule is a pure function of the IR. */
 export interface IrRule {
@@ -35,6 +36,7 @@ export const IR_RULES: readonly IrRule[] = [
   { name: 'nixos-port-conflicts', check: nixosPortConflicts },
   { name: 'nixos-zone-references', check: nixosZoneReferences },
   { name: 'nixos-grants-vs-zones', check: nixosGrantZoneConflicts },
+  { name: 'wireguard', check: wireguardProblems },
 ];
 
 export function runIrRules(ir: StackIr, rules: readonly IrRule[] = IR_RULES): Diagnostic[] {

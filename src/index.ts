@@ -9,8 +9,13 @@ export * from './constructs/ports';
 export * from './constructs/selector';
 export * from './constructs/ssh';
 export * from './constructs/ssh-access';
-export { Transport, WireguardPeer, type WireguardPeerProps, type WireguardTransportProps } from './constructs/wireguard';
 export * from './constructs/tests';
+export {
+  Transport,
+  WireguardPeer,
+  type WireguardPeerProps,
+  type WireguardTransportProps,
+} from './constructs/wireguard';
 export * from './core/app';
 export * from './core/diagnostics';
 export * from './core/stack';

@@ -3,7 +3,7 @@ import { validPort } from '../../constructs/wireguard';
 import type { Diagnostic } from '../../core/diagnostics';
 import { diag } from '../../core/errors';
 import { wireguardAccess } from '../../emit/wireguard/access';
-import { type IpRange, parseIp, parsePrefix, rangesOverlap, TAILNET_V4 } from '../../policy/ip';
+import { type IpRange, isExitRoute, parseIp, parsePrefix, rangesOverlap, TAILNET_V4 } from '../../policy/ip';
 import type { StackIr } from '../types';
 import { cidrHosts, type WireguardIr } from '../wireguard';
 
@@ -128,7 +128,8 @@ function overlaps(ir: StackIr, wg: WireguardIr): Diagnostic[] {
       ),
     );
   };
-  for (const d of ir.devices) for (const r of d.advertisedRoutes) against(r, `the route of "${d.name}"`, d.source.path);
+  for (const d of ir.devices)
+    for (const r of subnetRoutes(d.advertisedRoutes)) against(r, `the route of "${d.name}"`, d.source.path);
   for (const h of ir.policy.hosts) against(h.address, `the policy host "${h.name}"`, h.source.path);
   if (rangesOverlap(mesh, TAILNET_V4)) {
     out.push(
@@ -264,11 +265,12 @@ function tailscaleOnly(ir: StackIr): Diagnostic[] {
   for (const d of ir.devices) {
     if (d.exitNode)
       add(c.wireguardRouting, d.source.path, `"${d.name}" offers an exit node in WireGuard mode`, 'drop exitNode');
-    if (d.advertisedRoutes.length > 0)
+    const routes = subnetRoutes(d.advertisedRoutes);
+    if (routes.length > 0)
       add(
         c.wireguardRouting,
         d.source.path,
-        `"${d.name}" advertises subnet routes ${d.advertisedRoutes.map((r) => `"${r}"`).join(', ')}: WireGuard mode does not route subnets`,
+        `"${d.name}" advertises subnet routes ${routes.map((r) => `"${r}"`).join(', ')}: WireGuard mode does not route subnets`,
         'drop advertiseRoutes; put the machines of that subnet in the mesh as peers',
       );
   }
@@ -317,4 +319,12 @@ export function wireguardStackOverlaps(irs: readonly StackIr[]): Diagnostic[] {
     }
   }
   return out;
+}
+
+/** Advertised routes without the exit-node routes (0.0.0.0/0, ::/0), which are reported as the exit node. */
+function subnetRoutes(routes: readonly string[]): string[] {
+  return routes.filter((r) => {
+    const range = parsePrefix(r);
+    return !range || !isExitRoute(range);
+  });
 }

@@ -7,6 +7,7 @@ import { printNix } from '../../src/core/canonical/nix';
 import type { StackSynthesis } from '../../src/core/synth';
 import { ClawbernetesAirgappedStack } from '../../stacks/clawbernetes-airgapped';
 import { tmpDir } from '../helpers';
+import { secretFindings } from './artifact-checks';
 import { inNetns, PROBE, type Probe, run } from './netns';
 import { canUseNetns, hasTool, requireTool } from './tools';
 
@@ -47,6 +48,17 @@ describe.skipIf(!hasNft)('nft -c on the WireGuard tables', () => {
     const broken = path.join(dir, 'broken.nft');
     fs.writeFileSync(broken, tables[0][1].replace('ct state vmap', 'ct state vmapx'));
     expect(spawnSync('nft', ['-c', '-f', broken]).status).not.toBe(0);
+  });
+});
+
+describe('secrets in WireGuard artifacts', () => {
+  it('only public keys appear, in public-key positions; a key anywhere else is still found by the scan', () => {
+    const r = airgapped();
+    for (const [p, text] of r.files) expect(secretFindings(p, text), p).toEqual([]);
+    const key = '3q2+7wAAAAC6vHjlm0fQZ1pE8kXr9sT4uV2wYbN5cJo=';
+    expect(secretFindings('x', `PublicKey = ${key}`)).toEqual([]);
+    expect(secretFindings('x', `PrivateKey = ${key}`)).toHaveLength(1);
+    expect(secretFindings('x', `privateKey = "${key}";`)).toHaveLength(1);
   });
 });
 

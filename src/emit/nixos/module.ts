@@ -6,7 +6,7 @@ import type { StackIr } from '../../ir/types';
 import { ZONE_TABLE, zoneTableBody } from '../nftables/table';
 import { type NginxModel, nginxModel } from '../nginx/model';
 import { nginxNixOptions, tailscaleCertUnits } from '../nginx/nixos';
-import { wireguardNixosPart } from '../wireguard/nixos';
+import { wireguardNixosPart, wireguardSecrets } from '../wireguard/nixos';
 import { type MonitoringPart, monitoringPart, nodeExporterOrdering } from './monitoring';
 import { secretDeclarations } from './secrets';
 import { loginNotes, magicDnsSuffix, tailscaleOptions } from './tailscale';
@@ -35,7 +35,7 @@ export function hostModule(ir: StackIr, host: NixosHostIr): string {
 }
 
 function header(ir: StackIr, host: NixosHostIr): string[] {
-  const secrets = secretsOf(host);
+  const secrets = [...secretsOf(host), ...wireguardSecrets(ir, host)];
   const needs = [
     ...(secrets.some((s) => s.kind === 'sops') ? ['sops-nix'] : []),
     ...(secrets.some((s) => s.kind === 'agenix') ? ['agenix'] : []),

@@ -1,5 +1,5 @@
 import { type NixAttrs, type NixValue, nix } from '../../core/canonical/nix';
-import type { NixosHostIr } from '../../ir/nixos';
+import type { NixosHostIr, SecretRefIr } from '../../ir/nixos';
 import type { StackIr } from '../../ir/types';
 import { secretDeclarations, secretPathRef } from '../nixos/secrets';
 import { wireguardAccess } from './access';
@@ -47,4 +47,10 @@ export function wireguardNixosPart(ir: StackIr, host: NixosHostIr): NixAttrs {
     },
     ...secretDeclarations([peer.privateKey]),
   };
+}
+
+/** The private key file of the host's WireGuard peer, for the module header's "needs sops-nix/agenix" note. */
+export function wireguardSecrets(ir: StackIr, host: NixosHostIr): SecretRefIr[] {
+  const peer = ir.wireguard?.peers.find((p) => p.kind === 'nixos' && p.name === host.name);
+  return peer ? [peer.privateKey] : [];
 }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { TailnetStack } from '../core/stack';
 import { type ILowerable, type IrContribution, markLowerable } from '../ir/contribution';
 import { assignWireguardAddresses, type WireguardIr, type WireguardPeerIr } from '../ir/wireguard';
 import { Device } from './device';
@@ -106,6 +107,13 @@ export class WireguardPeer extends Construct implements ILowerable {
       this.fail('invalidTransport', 'a WireGuard peer belongs to a NixosHost or a Device', 'attach it to one');
     }
     this.check();
+    if (TailnetStack.of(this).props.transport?.kind !== 'wireguard') {
+      this.fail(
+        'invalidTransport',
+        'a WireGuard peer in a stack without a WireGuard transport would be ignored',
+        "give the stack transport: Transport.wireguard({ cidr: '10.77.0.0/24' }), or drop the peer",
+      );
+    }
   }
 
   private check(): void {

@@ -175,7 +175,15 @@ describe('bad WireGuard input', () => {
     expect(only(m)).toMatchObject({ code: 'TN2099', path: 'test/A/Web' });
   });
 
-  it('the Tailscale transport is the default and ignores peers entirely', () => {
+  it('TN2090: a peer in a Tailscale-mode stack', () => {
+    const app = new TailnetApp({ outdir: tmpDir('wg'), cdktfOutdir: tmpDir('wg') });
+    const stack = new TailnetStack(app, 'plain');
+    const tag = stack.addTag('Server', { owners: [Autogroup.ADMIN] });
+    peer(new NixosHost(stack, 'A', { tags: [tag] }));
+    expect(errors(app)).toEqual([expect.objectContaining({ code: 'TN2090', path: 'plain/A/WireGuard' })]);
+  });
+
+  it('the Tailscale transport is the default and writes no WireGuard artifact', () => {
     const app = new TailnetApp({ outdir: tmpDir('wg'), cdktfOutdir: tmpDir('wg') });
     const stack = new TailnetStack(app, 'plain', { transport: Transport.tailscale() });
     const tag = stack.addTag('Server', { owners: [Autogroup.ADMIN] });

@@ -11,6 +11,12 @@ export * from './constructs/selector';
 export * from './constructs/ssh';
 export * from './constructs/ssh-access';
 export * from './constructs/tests';
+export {
+  Transport,
+  WireguardPeer,
+  type WireguardPeerProps,
+  type WireguardTransportProps,
+} from './constructs/wireguard';
 export * from './core/app';
 export * from './core/diagnostics';
 export * from './core/stack';

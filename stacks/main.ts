@@ -1,4 +1,5 @@
 import { TailnetApp } from '../src';
+import { ClawbernetesAirgappedStack } from './clawbernetes-airgapped';
 import { HomelabcmdStack } from './homelabcmd';
 import { HttpDispatcherStack } from './http-dispatcher';
 import { JunePlatformStack } from './june-platform';
@@ -12,4 +13,5 @@ new JunePlatformStack(app);
 new JunePlatformOperatorStack(app);
 new HomelabcmdStack(app);
 new HttpDispatcherStack(app);
+new ClawbernetesAirgappedStack(app);
 app.synth();

@@ -8,6 +8,7 @@ import { AutoApprover, type AutoApproverProps } from '../constructs/policy-extra
 import type { Selector } from '../constructs/selector';
 import { SshRule, type SshRuleProps } from '../constructs/ssh';
 import { PolicyTest, SshTest, type SshTestProps } from '../constructs/tests';
+import type { Transport } from '../constructs/wireguard';
 import type { TailnetSettings } from '../ir/types';
 import { kebab } from './names';
 
@@ -64,6 +65,12 @@ export interface TailnetStackProps {
    * @default ControlServer.tailscale()
    */
   readonly controlServer?: ControlServer;
+  /**
+   * `Transport.wireguard({ cidr, … })` compiles the hosts and rules to a WireGuard mesh with nftables enforcement
+   * instead of Tailscale (docs/wireguard.md).
+   * @default Transport.tailscale()
+   */
+  readonly transport?: Transport;
 }
 
 /**

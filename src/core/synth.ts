@@ -5,6 +5,7 @@ import { STACK_EMITTERS, SUMMARY_EMITTERS } from '../emit/registry';
 import { emitTerraform } from '../emit/terraform';
 import { lowerStack } from '../ir/lower';
 import { runIrRules } from '../ir/rules';
+import { wireguardStackOverlaps } from '../ir/rules/wireguard';
 import type { StackIr } from '../ir/types';
 import { type Diagnostic, DiagnosticBag, sortDiagnostics } from './diagnostics';
 import { CORE_CODES, diag } from './errors';
@@ -35,6 +36,7 @@ export function synthesizeStacks(stacks: readonly TailnetStack[], options: Synth
   rules.addAll(validation.all);
   time('ir-rules', () => {
     for (const ir of irs) rules.addAll(runIrRules(ir));
+    rules.addAll(wireguardStackOverlaps(irs));
   });
   rules.throwIfErrors();
 

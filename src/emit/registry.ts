@@ -10,6 +10,7 @@ import { prometheusEmitter } from './prometheus';
 import { reportEmitter } from './report';
 import { sshEmitter } from './ssh';
 import { systemdEmitter } from './systemd';
+import { wireguardEmitter } from './wireguard';
 
 /** The pure emitters every stack runs, in no particular order (their file paths never overlap). */
 export const STACK_EMITTERS: readonly Emitter[] = [
@@ -23,6 +24,7 @@ export const STACK_EMITTERS: readonly Emitter[] = [
   sshEmitter,
   prometheusEmitter,
   systemdEmitter,
+  wireguardEmitter,
 ];
 
 /** Emitters that run after all the others (Terraform included) and read their files. */

@@ -17,6 +17,7 @@ import type {
   SshTestIr,
   TagOwner,
 } from './types';
+import type { WireguardPeerIr } from './wireguard';
 
 /** What one construct contributes to the IR when lowered. The lowering driver gathers and sorts them. */
 export type IrContribution =
@@ -42,7 +43,8 @@ export type IrContribution =
   | { readonly kind: 'nixosHost'; readonly value: NixosHostIr }
   | { readonly kind: 'nixosMonitoring'; readonly value: MonitoringIr }
   | { readonly kind: 'sshHost'; readonly value: SshHostIr }
-  | { readonly kind: 'systemdUnit'; readonly value: SystemdUnitIr };
+  | { readonly kind: 'systemdUnit'; readonly value: SystemdUnitIr }
+  | { readonly kind: 'wireguardPeer'; readonly value: WireguardPeerIr };
 
 export type IrContributionKind = IrContribution['kind'];
 

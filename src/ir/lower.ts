@@ -50,7 +50,8 @@ export function lowerStack(stack: TailnetStack): StackIr {
     devices: assignAddresses(byName(parts.device)),
     terraform: {
       source: { path: stack.node.path },
-      enabled: p.terraform?.enabled ?? true,
+      // an air-gapped WireGuard site has no Tailscale API to apply to
+      enabled: p.terraform?.enabled ?? p.transport?.kind !== 'wireguard',
       auth: p.terraform?.auth ?? 'oauth',
       ...(p.terraform?.tailnet ? { tailnet: p.terraform.tailnet } : {}),
       ...(p.terraform?.oauthScopes ? { oauthScopes: [...p.terraform.oauthScopes] } : {}),
@@ -74,6 +75,9 @@ export function lowerStack(stack: TailnetStack): StackIr {
         compareStrings(a.unit, b.unit) ||
         compareStrings(a.source.path, b.source.path),
     ),
+    ...(p.transport?.kind === 'wireguard'
+      ? { wireguard: p.transport._lower(stack.node.path, parts.wireguardPeer) }
+      : {}),
   };
   // zod is the single source of truth of the IR's shape: a lowering bug fails here, not in an emitter.
   return StackSchema.parse(ir);
@@ -104,6 +108,7 @@ function gather(constructs: readonly IConstruct[]): ByKind {
     nixosMonitoring: [],
     sshHost: [],
     systemdUnit: [],
+    wireguardPeer: [],
   };
   for (const c of constructs) {
     if (!isLowerable(c)) continue;

@@ -4,6 +4,7 @@ import { EMPTY_KUBERNETES, KubernetesSchema } from './kubernetes';
 import { NixosSchema } from './nixos';
 import { SshConfigSchema } from './ssh-config';
 import { SystemdUnitSchema } from './systemd';
+import { WireguardSchema } from './wireguard';
 
 /**
  * The intermediate representation: plain readonly data, the single source of truth for every emitter.
@@ -195,6 +196,8 @@ export const StackSchema = z
     sshConfig: SshConfigSchema.default({ hosts: [] }),
     /** what constructs add to systemd services of NixOS and plain Linux hosts (src/ir/systemd.ts) */
     systemdUnits: z.array(SystemdUnitSchema).readonly().default([]),
+    /** WireGuard mode: the mesh replacing Tailscale as transport (src/ir/wireguard.ts) */
+    wireguard: WireguardSchema.optional(),
   })
   .readonly();
 

@@ -3,6 +3,7 @@ export { type CheckOptions, checkPolicy, type PolicyCheck, synthLintOptions } fr
 export { POLICY_CODES } from './codes';
 export { type CompiledPolicy, type CompileOptions, compilePolicy, type NetUnit } from './compile';
 export type { SshLoginMap, SshUnit } from './compile-ssh';
+export { DeviceAccess, type PortSet, type ProtoRange, portSetRanges } from './device-access';
 export {
   autoApproves,
   canReach,

@@ -109,6 +109,23 @@ function rangeText(lo: number, hi: number): string {
   return lo === hi ? String(lo) : `${lo}-${hi}`;
 }
 
+export interface ProtoRange {
+  /** IANA protocol number (6 TCP, 17 UDP, 1 ICMP; ICMPv6 is folded into ICMP) */
+  readonly proto: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** The set as protocol/port intervals, in order (an interval never spans protocols). */
+export function portSetRanges(set: PortSet): ProtoRange[] {
+  const out: ProtoRange[] = [];
+  for (let i = 0; i < set.length; i += 2) {
+    const proto = Math.floor(set[i] / SPAN);
+    out.push({ proto, first: set[i] - proto * SPAN, last: set[i + 1] - proto * SPAN });
+  }
+  return out;
+}
+
 /** Per protocol, the port list in policy syntax (`80,443,8000-8100` or `*`). */
 function byProtocol(set: PortSet): Map<number, string> {
   const lists = new Map<number, string[]>();

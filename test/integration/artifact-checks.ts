@@ -70,7 +70,11 @@ export function secretFindings(file: string, content: string): string[] {
   for (const m of content.matchAll(BASE64_RUN)) {
     // Subresource-integrity digests (`sha256-…=`, as Nix writes them) are public hashes, not secrets.
     const sri = /sha(256|384|512)-$/.test(content.slice(Math.max(0, (m.index ?? 0) - 7), m.index));
-    if (!sri && looksRandom(m[0])) findings.push(`${file}@${m.index}: base64-like run of ${m[0].length} characters`);
+    // WireGuard public keys are public (wg-quick `PublicKey = `, the NixOS module's `publicKey = "`); a private key
+    // given there is refused by nothing, but the stack's `privateKey` only ever takes a file (TN2001).
+    const wgPublic = /(PublicKey = |publicKey = ")$/.test(content.slice(Math.max(0, (m.index ?? 0) - 13), m.index));
+    if (!sri && !wgPublic && looksRandom(m[0]))
+      findings.push(`${file}@${m.index}: base64-like run of ${m[0].length} characters`);
   }
   return findings;
 }

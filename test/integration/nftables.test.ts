@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Autogroup, NixosHost, Tag, TailnetStack } from '../../src';
 import { tmpDir } from '../helpers';
+import { inNetns, PROBE, type Probe, run } from './netns';
 import { artifacts, exampleStacks, synthStacks } from './nixos-stacks';
 import { canUseNetns, hasTool, requireTool } from './tools';
 
@@ -19,15 +20,6 @@ const netns = hasNft && hasIp && canUseNetns();
 if (hasNft && hasIp && !netns) process.stderr.write('notice: no root or no ip netns: nftables live probes skipped\n');
 
 const NS = { server: `tncdk-srv-${process.pid}`, client: `tncdk-cli-${process.pid}`, lan: `tncdk-lan-${process.pid}` };
-
-function run(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr}`);
-}
-
-function inNetns(ns: string, cmd: string, args: string[]) {
-  return spawnSync('ip', ['netns', 'exec', ns, cmd, ...args], { encoding: 'utf8', timeout: 20_000 });
-}
 
 describe.skipIf(!hasNft)('nft -c on every generated ruleset', () => {
   it('accepts every .nft file, and each loads into a fresh namespace', () => {
@@ -70,33 +62,6 @@ for (const p of ${JSON.stringify(TCP_PORTS)}) net.createServer((s) => s.end()).l
 for (const p of ${JSON.stringify(UDP_PORTS)}) { const u = dgram.createSocket('udp4'); u.on('message', (m, r) => u.send(m, r.port, r.address)); u.bind(p, '0.0.0.0'); }
 setTimeout(() => console.log('ready'), 300);
 `;
-
-const PROBE = `
-const net = require('node:net'); const dgram = require('node:dgram');
-const probes = JSON.parse(process.argv[1]);
-const tcp = (p) => new Promise((done) => {
-  const s = net.connect({ host: p.host, port: p.port, localAddress: p.from, timeout: 700 });
-  s.on('connect', () => { s.destroy(); done('open'); });
-  s.on('timeout', () => { s.destroy(); done('dropped'); });
-  s.on('error', (e) => done(e.code === 'ECONNREFUSED' ? 'refused' : e.code));
-});
-const udp = (p) => new Promise((done) => {
-  const u = dgram.createSocket('udp4');
-  const t = setTimeout(() => { u.close(); done('dropped'); }, 700);
-  u.on('message', () => { clearTimeout(t); u.close(); done('open'); });
-  u.on('error', (e) => { clearTimeout(t); u.close(); done(e.code); });
-  u.bind(0, p.from, () => u.send('probe', p.port, p.host));
-});
-Promise.all(probes.map((p) => (p.proto === 'tcp' ? tcp(p) : udp(p)))).then((r) => console.log(JSON.stringify(r)));
-`;
-
-interface Probe {
-  readonly from: string;
-  readonly host: string;
-  readonly proto: 'tcp' | 'udp';
-  readonly port: number;
-  readonly expect: 'open' | 'dropped';
-}
 
 /** Declared: internal on tailscale0 tcp 22+5432 and udp 9999; admin on tailscale0 every port from 10.201.0.3; dmz on lan0 tcp 80/443, udp 443. */
 const PROBES: Probe[] = [

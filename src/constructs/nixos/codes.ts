@@ -60,4 +60,31 @@ export const NIXOS_CODES = defineCodes({
     title: 'Grafana has no secret_key file (NixOS 26.05 dropped the default)',
   },
   unitConflict: { code: 'TN2074', severity: 'error', title: 'two constructs configure one systemd service of a host' },
+  // WireGuard mode (docs/wireguard.md): TN2090–TN2099
+  invalidTransport: { code: 'TN2090', severity: 'error', title: 'WireGuard transport or peer setting is malformed' },
+  wireguardCidrTooSmall: {
+    code: 'TN2091',
+    severity: 'error',
+    title: 'WireGuard CIDR has too few addresses for its peers',
+  },
+  wireguardCidrOverlap: { code: 'TN2092', severity: 'error', title: 'WireGuard CIDR overlaps another network' },
+  wireguardKey: { code: 'TN2093', severity: 'error', title: 'WireGuard peer is missing or has a malformed public key' },
+  wireguardEndpoint: {
+    code: 'TN2094',
+    severity: 'error',
+    title: 'WireGuard endpoint is malformed, or two peers have none (they can never connect)',
+  },
+  wireguardAddress: {
+    code: 'TN2095',
+    severity: 'error',
+    title: 'WireGuard address is malformed, outside the CIDR or taken',
+  },
+  wireguardServices: { code: 'TN2096', severity: 'error', title: 'Tailscale Services (svc:) used in WireGuard mode' },
+  wireguardSsh: { code: 'TN2097', severity: 'error', title: 'Tailscale SSH used in WireGuard mode' },
+  wireguardRouting: {
+    code: 'TN2098',
+    severity: 'error',
+    title: 'exit node or subnet route used in WireGuard mode',
+  },
+  wireguardMagicDns: { code: 'TN2099', severity: 'error', title: 'MagicDNS name used in WireGuard mode' },
 });

@@ -8,6 +8,7 @@ import { ZONE_TABLE, zoneTableBody } from '../nftables/table';
 import { type NginxModel, nginxModel } from '../nginx/model';
 import { nginxNixOptions, tailscaleCertUnits } from '../nginx/nixos';
 import { environmentValue, WAIT_FOR_TAILSCALE } from '../systemd';
+import { wireguardNixosPart, wireguardSecrets } from '../wireguard/nixos';
 import { type MonitoringPart, monitoringPart, nodeExporterOrdering } from './monitoring';
 import { secretDeclarations } from './secrets';
 import { loginNotes, magicDnsSuffix, tailscaleOptions } from './tailscale';
@@ -20,8 +21,11 @@ import { loginNotes, magicDnsSuffix, tailscaleOptions } from './tailscale';
 export function hostModule(ir: StackIr, host: NixosHostIr): string {
   const model = nginxModel(host, magicDnsSuffix(ir));
   const monitoring = monitoringPart(ir, host);
+  // WireGuard mode (docs/wireguard.md): the WireGuard interface and its enforcement table replace Tailscale
   const body = mergeNixAttrs(
-    { services: { tailscale: nix.comment([host.source.path], tailscaleOptions(ir, host)) } },
+    ir.wireguard
+      ? wireguardNixosPart(ir, host)
+      : { services: { tailscale: nix.comment([host.source.path], tailscaleOptions(ir, host)) } },
     nginxPart(model),
     firewallPart(ir, host, monitoring),
     sysctlPart(host),
@@ -34,7 +38,7 @@ export function hostModule(ir: StackIr, host: NixosHostIr): string {
 }
 
 function header(ir: StackIr, host: NixosHostIr): string[] {
-  const secrets = secretsOf(ir, host);
+  const secrets = [...secretsOf(ir, host), ...wireguardSecrets(ir, host)];
   const needs = [
     ...(secrets.some((s) => s.kind === 'sops') ? ['sops-nix'] : []),
     ...(secrets.some((s) => s.kind === 'agenix') ? ['agenix'] : []),
@@ -44,7 +48,7 @@ function header(ir: StackIr, host: NixosHostIr): string[] {
     'Do not edit: change the stack and run `tailnet-cdk synth`.',
     '',
     `Import it: imports = [ ./out/${ir.name}/nixos/${host.name} ];${needs.length > 0 ? ` (needs the ${needs.join(' and ')} module)` : ''}`,
-    ...loginNotes(ir, host),
+    ...(ir.wireguard ? [] : loginNotes(ir, host)),
   ];
 }
 
@@ -86,6 +90,7 @@ function nginxPart(model: NginxModel): NixAttrs {
  * module opens there exactly what this host serves to the tailnet.
  */
 function firewallPart(ir: StackIr, host: NixosHostIr, monitoring: MonitoringPart | undefined): NixAttrs {
+  const wireguard = ir.wireguard !== undefined;
   const tailscale = host.tailscale.interfaceName;
   const zoneInterfaces = [...new Set(host.zones.flatMap((z) => z.interfaces))].sort();
   const out: NixAttrs[] = [];
@@ -105,10 +110,12 @@ function firewallPart(ir: StackIr, host: NixosHostIr, monitoring: MonitoringPart
         firewall: { trustedInterfaces: zoneInterfaces },
       },
       // tailscaled does not detect an nftables-only system by itself (nixpkgs#285676)
-      systemd: { services: { tailscaled: { environment: { TS_DEBUG_FIREWALL_MODE: 'nftables' } } } },
+      ...(wireguard
+        ? {}
+        : { systemd: { services: { tailscaled: { environment: { TS_DEBUG_FIREWALL_MODE: 'nftables' } } } } }),
     });
   }
-  if (!zoneInterfaces.includes(tailscale)) out.push(openOnTailnet(ir, host, monitoring));
+  if (!zoneInterfaces.includes(tailscale) && !wireguard) out.push(openOnTailnet(ir, host, monitoring));
   return mergeNixAttrs(...out);
 }
 

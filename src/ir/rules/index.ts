@@ -14,6 +14,7 @@ import { nixosPortConflicts, nixosZoneReferences } from './nixos-hosts';
 import { undeclaredReferences } from './references';
 import { systemdUnitConflicts } from './systemd-units';
 import { accessDefaultConflicts, duplicateNames } from './uniqueness';
+import { wireguardProblems } from './wireguard';
 
 /** Whole-tailnet checks over the IR (phase 4), as a table: each rule is a pure function of the IR. */
 export interface IrRule {
@@ -37,6 +38,7 @@ export const IR_RULES: readonly IrRule[] = [
   { name: 'nixos-zone-references', check: nixosZoneReferences },
   { name: 'nixos-grants-vs-zones', check: nixosGrantZoneConflicts },
   { name: 'systemd-unit-conflicts', check: systemdUnitConflicts },
+  { name: 'wireguard', check: wireguardProblems },
 ];
 
 export function runIrRules(ir: StackIr, rules: readonly IrRule[] = IR_RULES): Diagnostic[] {

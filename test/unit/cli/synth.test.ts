@@ -29,10 +29,14 @@ app.synth();
 }
 
 function synth(dir: string, ...args: string[]) {
+  return synthWith({}, dir, ...args);
+}
+
+function synthWith(env: Record<string, string>, dir: string, ...args: string[]) {
   const r = spawnSync(process.execPath, [BIN, 'synth', ...args], {
     cwd: dir,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
@@ -86,6 +90,10 @@ describe('tailnet-cdk synth', () => {
     expect(r.err).toContain('error TN1001 [demo/Admin]');
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace without TAILNET_DEBUG
     expect(fs.readFileSync(path.join(dir, 'out/demo/policy.hujson'), 'utf8')).toBe(snapshot);
+    const debug = synthWith({ TAILNET_DEBUG: '1' }, dir);
+    expect(debug.status).toBe(1);
+    expect(debug.err).toContain('TN1001');
+    expect(debug.err).toMatch(/\n\s+at /); // TAILNET_DEBUG=1: the stack, for bug reports
   });
 
   it('never overwrites a file it did not generate', () => {

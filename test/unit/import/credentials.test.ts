@@ -102,6 +102,11 @@ describe('Secret and redact', () => {
 });
 
 describe('retry timing', () => {
+  it('gives each request 10 s by default (issue 7 §1) and retries a bounded number of times', () => {
+    expect(DEFAULT_RETRY.timeoutMs).toBe(10_000);
+    expect(DEFAULT_RETRY.maxAttempts).toBeLessThanOrEqual(5);
+  });
+
   const deps = {
     retry: DEFAULT_RETRY,
     clock: { now: () => Date.parse('2026-01-01T00:00:00Z'), sleep: async () => {} },

@@ -24,7 +24,22 @@ export function build(app: TailnetApp): void {
   const stack = new TailnetStack(app, 'everything', {
     tailnetDomain: 'example.com',
     defaultSrcPosture: ['posture:base'],
-    settings: { randomizeClientPort: true, disableIPv4: false },
+    settings: {
+      randomizeClientPort: true,
+      disableIPv4: false,
+      // a self-hosted DERP region beside Tailscale's (facts §1: derpMap)
+      derpMap: {
+        OmitDefaultRegions: false,
+        Regions: {
+          '900': {
+            RegionID: 900,
+            RegionCode: 'home',
+            RegionName: 'Home DERP',
+            Nodes: [{ Name: '900a', RegionID: 900, HostName: 'derp.example.com' }],
+          },
+        },
+      },
+    },
   });
   const eng = new Group(stack, 'Eng', { members: [User.fromLogin('bob@example.com'), 'alice@example.com'] });
   const ops = new Group(stack, 'Ops', { name: 'group:ops', members: ['carol@example.com'] });

@@ -7,6 +7,7 @@ export * from './constructs/nixos';
 export * from './constructs/policy-extras';
 export * from './constructs/ports';
 export * from './constructs/selector';
+export * from './constructs/service';
 export * from './constructs/ssh';
 export * from './constructs/ssh-access';
 export * from './constructs/tests';

@@ -7,6 +7,7 @@ import { nginxEmitter } from './nginx';
 import { nixosEmitter } from './nixos';
 import { policyEmitter } from './policy';
 import { reportEmitter } from './report';
+import { servicesEmitter } from './services';
 import { sshEmitter } from './ssh';
 
 /** The pure emitters every stack runs, in no particular order (their file paths never overlap). */
@@ -19,6 +20,7 @@ export const STACK_EMITTERS: readonly Emitter[] = [
   nginxEmitter,
   nftablesEmitter,
   sshEmitter,
+  servicesEmitter,
 ];
 
 /** Emitters that run after all the others (Terraform included) and read their files. */

@@ -1,5 +1,6 @@
 import type { AuthKeyIr, ConnectorIr, ExposedServiceIr, OperatorIr, ProxyClassIr, WorkloadIr } from './kubernetes';
 import type { MonitoringIr, NixosHostIr } from './nixos';
+import type { TailscaleServiceIr } from './services';
 import type { SshHostIr } from './ssh-config';
 import type {
   AclIr,
@@ -40,7 +41,8 @@ export type IrContribution =
   | { readonly kind: 'exposedService'; readonly value: ExposedServiceIr }
   | { readonly kind: 'nixosHost'; readonly value: NixosHostIr }
   | { readonly kind: 'nixosMonitoring'; readonly value: MonitoringIr }
-  | { readonly kind: 'sshHost'; readonly value: SshHostIr };
+  | { readonly kind: 'sshHost'; readonly value: SshHostIr }
+  | { readonly kind: 'tailscaleService'; readonly value: TailscaleServiceIr };
 
 export type IrContributionKind = IrContribution['kind'];
 

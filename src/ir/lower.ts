@@ -68,6 +68,7 @@ export function lowerStack(stack: TailnetStack): StackIr {
     }),
     nixos: { hosts: byName(parts.nixosHost), monitoring: byPath(parts.nixosMonitoring) },
     sshConfig: { hosts: sortSshHosts(parts.sshHost) },
+    services: byName(parts.tailscaleService),
   };
   // zod is the single source of truth of the IR's shape: a lowering bug fails here, not in an emitter.
   return StackSchema.parse(ir);
@@ -97,6 +98,7 @@ function gather(constructs: readonly IConstruct[]): ByKind {
     nixosHost: [],
     nixosMonitoring: [],
     sshHost: [],
+    tailscaleService: [],
   };
   for (const c of constructs) {
     if (!isLowerable(c)) continue;

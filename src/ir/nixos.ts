@@ -85,6 +85,18 @@ export const ProxySchema = z
   })
   .readonly();
 
+/** Tailscale Services this host serves (`NixosHost.addService`): sorted by service, then port */
+export const HostedServiceSchema = z
+  .object({
+    source: SourceSchema,
+    /** `svc:<label>` */
+    service: z.string(),
+    port: z.number().int(),
+    protocol: z.enum(['tcp', 'http', 'https']),
+    target: z.string(),
+  })
+  .readonly();
+
 /** zones: sorted by name; interfaces, sources and services sorted; port ranges sorted by `from` */
 export const ZoneSchema = z
   .object({
@@ -134,6 +146,7 @@ export const NixosHostSchema = z
     interfaces: strings,
     tailscale: TailscaleHostSchema,
     proxies: z.array(ProxySchema).readonly(),
+    hostedServices: z.array(HostedServiceSchema).readonly().default([]),
     zones: z.array(ZoneSchema).readonly(),
     sysctl: z.array(SysctlSchema).readonly(),
     options: z.array(NixosOptionSchema).readonly(),
@@ -179,6 +192,7 @@ export type ProxyReachIr = z.infer<typeof ProxyReachSchema>;
 export type ProxyTlsIr = z.infer<typeof ProxyTlsSchema>;
 export type ProxyIr = z.infer<typeof ProxySchema>;
 export type ZoneIr = z.infer<typeof ZoneSchema>;
+export type HostedServiceIr = z.infer<typeof HostedServiceSchema>;
 export type Priority = z.infer<typeof PrioritySchema>;
 export type SysctlIr = z.infer<typeof SysctlSchema>;
 export type NixosOptionIr = z.infer<typeof NixosOptionSchema>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ControlServerSchema, TAILSCALE_CONTROL } from './control-server';
 import { EMPTY_KUBERNETES, KubernetesSchema } from './kubernetes';
 import { NixosSchema } from './nixos';
+import { TailscaleServiceSchema } from './services';
 import { SshConfigSchema } from './ssh-config';
 
 /**
@@ -192,6 +193,8 @@ export const StackSchema = z
     nixos: NixosSchema.default({ hosts: [], monitoring: [] }),
     /** SSH client entries for machines managed over the tailnet (src/ir/ssh-config.ts) */
     sshConfig: SshConfigSchema.default({ hosts: [] }),
+    /** Tailscale Services, sorted by name (src/ir/services.ts) */
+    services: z.array(TailscaleServiceSchema).readonly().default([]),
   })
   .readonly();
 

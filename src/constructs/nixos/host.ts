@@ -8,6 +8,7 @@ import { Device } from '../device';
 import { Grant } from '../grant';
 import { User } from '../identity';
 import { AutoApprover } from '../policy-extras';
+import type { TailscaleService } from '../service';
 import { Ip, type IpCapability } from '../ports';
 import { report } from '../private/report';
 import { Autogroup, type Selector, type TagPosition } from '../selector';
@@ -15,6 +16,7 @@ import { NIXOS_CODES } from './codes';
 import { lookupOption, type NixOptionValue, optionTypeProblem, type PrioritizedValue } from './options';
 import { NginxProxy, type NginxProxyProps } from './proxy';
 import { type AuthKeySource, secretProblem, secretRef } from './secrets';
+import { HostedService } from './serve';
 import { Tuning, type TuningProps } from './tuning';
 import { FirewallZone, type FirewallZoneProps } from './zone';
 
@@ -139,6 +141,11 @@ export class NixosHost extends Construct implements ILowerable {
         return `${sorted.join(', ')} ${sorted.length === 1 ? 'proxy' : 'proxies'} on ${hostname}`;
       },
     });
+  }
+
+  /** Serve a Tailscale Service from this host (`<path>/<service label>`); the host must carry one of its host tags. */
+  addService(service: TailscaleService): HostedService {
+    return new HostedService(this, service);
   }
 
   /** A firewall zone (nftables) on this host. */
@@ -371,6 +378,7 @@ function lowerHost(host: NixosHost): NixosHostIr {
     interfaces: [...new Set(p.interfaces ?? [])].filter((i) => i !== host.tailscaleInterface).sort(),
     tailscale: lowerTailscale(host),
     proxies: [],
+    hostedServices: [],
     zones: [],
     sysctl: [],
     options: lowerOptions(host),
@@ -378,6 +386,7 @@ function lowerHost(host: NixosHost): NixosHostIr {
   for (const child of host.node.children) if (isHostPart(child)) child._contribute(ir);
   ir.proxies.sort((a, b) => compareStrings(a.name, b.name));
   ir.zones.sort((a, b) => compareStrings(a.name, b.name));
+  ir.hostedServices.sort((a, b) => compareStrings(a.service, b.service) || a.port - b.port);
   ir.sysctl.sort((a, b) => compareStrings(a.key, b.key));
   ir.options.sort((a, b) => compareStrings(a.path, b.path));
   return ir as NixosHostIr;

@@ -1,4 +1,5 @@
 export * from './constructs/address';
+export * from './constructs/auth';
 export * from './constructs/device';
 export * from './constructs/grant';
 export * from './constructs/identity';

@@ -130,7 +130,8 @@ export class TailscaleService extends Construct implements ILowerable {
 
   private validatePorts(): void {
     const fail = (message: string, hint: string) => report(this, CORE_CODES.invalidService, message, hint);
-    if (this.props.ports.length === 0) fail('ports: a Service needs at least one port', 'e.g. ServicePort.https(443, …)');
+    if (this.props.ports.length === 0)
+      fail('ports: a Service needs at least one port', 'e.g. ServicePort.https(443, …)');
     const seen = new Set<number>();
     for (const p of this.props.ports) {
       const problem = portProblem(p.port);

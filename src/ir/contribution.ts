@@ -1,4 +1,12 @@
-import type { AuthKeyIr, ConnectorIr, ExposedServiceIr, OperatorIr, ProxyClassIr, WorkloadIr } from './kubernetes';
+import type {
+  AuthKeyIr,
+  ConnectorIr,
+  ExposedServiceIr,
+  FederatedIdentityIr,
+  OperatorIr,
+  ProxyClassIr,
+  WorkloadIr,
+} from './kubernetes';
 import type { MonitoringIr, NixosHostIr } from './nixos';
 import type { TailscaleServiceIr } from './services';
 import type { SshHostIr } from './ssh-config';
@@ -42,7 +50,8 @@ export type IrContribution =
   | { readonly kind: 'nixosHost'; readonly value: NixosHostIr }
   | { readonly kind: 'nixosMonitoring'; readonly value: MonitoringIr }
   | { readonly kind: 'sshHost'; readonly value: SshHostIr }
-  | { readonly kind: 'tailscaleService'; readonly value: TailscaleServiceIr };
+  | { readonly kind: 'tailscaleService'; readonly value: TailscaleServiceIr }
+  | { readonly kind: 'federatedIdentity'; readonly value: FederatedIdentityIr };
 
 export type IrContributionKind = IrContribution['kind'];
 

@@ -65,6 +65,7 @@ export function lowerStack(stack: TailnetStack): StackIr {
       proxyClasses: parts.proxyClass,
       connectors: parts.connector,
       exposedServices: parts.exposedService,
+      federatedIdentities: parts.federatedIdentity,
     }),
     nixos: { hosts: byName(parts.nixosHost), monitoring: byPath(parts.nixosMonitoring) },
     sshConfig: { hosts: sortSshHosts(parts.sshHost) },
@@ -99,6 +100,7 @@ function gather(constructs: readonly IConstruct[]): ByKind {
     nixosMonitoring: [],
     sshHost: [],
     tailscaleService: [],
+    federatedIdentity: [],
   };
   for (const c of constructs) {
     if (!isLowerable(c)) continue;

@@ -31,6 +31,8 @@ export const TailscaleHostSchema = z
     port: z.number().int(),
     loginServer: z.string().optional(),
     authKey: SecretRefSchema.optional(),
+    /** set when `authKey` is an OAuth client secret: `services.tailscale.authKeyParameters` */
+    authKeyParameters: z.object({ ephemeral: z.boolean(), preauthorized: z.boolean() }).readonly().optional(),
     acceptDns: z.boolean(),
     acceptRoutes: z.boolean(),
     ssh: z.boolean(),

@@ -45,4 +45,6 @@ export const NIXOS_CODES = defineCodes({
   invalidMonitoring: { code: 'TN2018', severity: 'error', title: 'monitoring declaration is malformed' },
   invalidTuning: { code: 'TN2019', severity: 'error', title: 'sysctl key or value is malformed' },
   duplicateName: { code: 'TN2020', severity: 'error', title: 'two constructs of one host share a name' },
+  authMethodUnsupported: { code: 'TN2080', severity: 'error', title: 'auth method a NixOS host cannot use' },
+  oauthWithoutTags: { code: 'TN2081', severity: 'error', title: 'OAuth client login without tags' },
 });

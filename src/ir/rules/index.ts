@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../core/diagnostics';
 import type { StackIr } from '../types';
+import { authMethodsNeedTailscale } from './auth-methods';
 import { headscaleConfigProblems, headscaleTerraformNotice } from './headscale-config';
 import { headscalePolicyProblems } from './headscale-policy';
 import {
@@ -35,6 +36,7 @@ export const IR_RULES: readonly IrRule[] = [
   { name: 'nixos-port-conflicts', check: nixosPortConflicts },
   { name: 'nixos-zone-references', check: nixosZoneReferences },
   { name: 'nixos-grants-vs-zones', check: nixosGrantZoneConflicts },
+  { name: 'auth-methods-and-services-need-tailscale', check: authMethodsNeedTailscale },
 ];
 
 export function runIrRules(ir: StackIr, rules: readonly IrRule[] = IR_RULES): Diagnostic[] {

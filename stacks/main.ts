@@ -1,4 +1,5 @@
 import { TailnetApp } from '../src';
+import { ClawbernetesStack } from './clawbernetes';
 import { HomelabcmdStack } from './homelabcmd';
 import { JunePlatformStack } from './june-platform';
 import { JunePlatformOperatorStack } from './june-platform-operator';
@@ -10,4 +11,5 @@ new KernelcoreStack(app);
 new JunePlatformStack(app);
 new JunePlatformOperatorStack(app);
 new HomelabcmdStack(app);
+new ClawbernetesStack(app);
 app.synth();

@@ -78,6 +78,7 @@ function evaluate(m: { file: string; config: string }): Record<string, unknown> 
 /** Option paths the generated parts use (facts/nixos.md §1–§6, plus NixOS's systemd/tmpfiles/acme options); `*` = any name. */
 const EMITTED = [
   'services.tailscale.{enable,authKeyFile,extraUpFlags,extraSetFlags,useRoutingFeatures,openFirewall,port,interfaceName}',
+  'services.tailscale.authKeyParameters.{ephemeral,preauthorized}',
   'services.tailscale.serve.enable',
   'services.tailscale.serve.services.*.{endpoints.*,advertised}',
   'services.nginx.{enable,recommendedProxySettings,recommendedTlsSettings,commonHttpConfig}',
@@ -90,7 +91,7 @@ const EMITTED = [
   'boot.kernel.sysctl.*',
   'services.prometheus.{enable,port,globalConfig.scrape_interval,scrapeConfigs}',
   'services.prometheus.exporters.node.{enable,port,listenAddress,enabledCollectors,extraFlags}',
-  'systemd.services.*.{description,after,wants,path,script,serviceConfig.*,environment.*}',
+  'systemd.services.*.{description,after,wants,wantedBy,path,script,serviceConfig.*,environment.*}',
   'systemd.timers.*.{wantedBy,timerConfig.*}',
   'systemd.tmpfiles.rules',
   'sops.secrets.*.{sopsFile,owner}',

@@ -9,6 +9,7 @@ import {
   ServicePort,
   type Tag,
   TailnetStack,
+  TailscaleOperator,
   TailscaleService,
 } from '../src';
 
@@ -38,7 +39,9 @@ export class ClawbernetesStack extends TailnetStack {
       name: 'group:claw-users',
       members: ['alice@example.com', 'bob@example.com'],
     });
-    const cluster = this.addTag('Clawbernetes', { name: 'tag:clawbernetes', owners });
+    const operatorTag = this.addTag('K8sOperator', { name: 'tag:k8s-operator', owners });
+    // the operator tags the gateway's ProxyGroup pods with the cluster tag, so it must own it
+    const cluster = this.addTag('Clawbernetes', { name: 'tag:clawbernetes', owners: [Autogroup.ADMIN, operatorTag] });
     const gpu = this.addTag('GpuProvider', { name: 'tag:gpu-provider', owners });
 
     this.gateway = new TailscaleService(this, 'Gateway', {
@@ -58,6 +61,13 @@ export class ClawbernetesStack extends TailnetStack {
 
     this.addBareMetal(cluster, gpu);
     this.addWorkloads(cluster);
+    // In the cluster the gateway is also hosted by an ingress ProxyGroup of the operator (HA, HTTPS on 443).
+    const operator = new TailscaleOperator(this, 'Operator', { tags: [operatorTag], proxyTags: [cluster] });
+    operator.hostService('GatewayIngress', this.gateway, {
+      namespace: CLAWBERNETES_NAMESPACE,
+      backendService: 'clawbernetes-gateway',
+      backendPort: 8080,
+    });
 
     // deny cases on ports of pairs a grant does connect, so they test the rules and not just default deny
     this.expect(users).canReach(this.gateway.selector, 443).cannotReach(this.gateway.selector, 8443);

@@ -5,6 +5,7 @@ import type {
   FederatedIdentityIr,
   OperatorIr,
   ProxyClassIr,
+  ServiceIngressIr,
   WorkloadIr,
 } from './kubernetes';
 import type { MonitoringIr, NixosHostIr } from './nixos';
@@ -51,7 +52,8 @@ export type IrContribution =
   | { readonly kind: 'nixosMonitoring'; readonly value: MonitoringIr }
   | { readonly kind: 'sshHost'; readonly value: SshHostIr }
   | { readonly kind: 'tailscaleService'; readonly value: TailscaleServiceIr }
-  | { readonly kind: 'federatedIdentity'; readonly value: FederatedIdentityIr };
+  | { readonly kind: 'federatedIdentity'; readonly value: FederatedIdentityIr }
+  | { readonly kind: 'serviceIngress'; readonly value: ServiceIngressIr };
 
 export type IrContributionKind = IrContribution['kind'];
 

@@ -117,6 +117,25 @@ export const FederatedIdentitySchema = z
   })
   .readonly();
 
+/** Tailscale Services hosted by an ingress ProxyGroup of the operator: sorted by (namespace, hostname). */
+export const ServiceIngressSchema = z
+  .object({
+    source: SourceSchema,
+    namespace: z.string(),
+    /** `svc:<label>` */
+    service: z.string(),
+    /** the label: Ingress name and TLS host */
+    hostname: z.string(),
+    /** sorted; `tailscale.com/tags` of the Service */
+    serviceTags: strings,
+    proxyGroup: z.string(),
+    /** sorted */
+    proxyGroupTags: strings,
+    replicas: z.number().int(),
+    backend: z.object({ service: z.string(), port: z.number().int() }).readonly(),
+  })
+  .readonly();
+
 export const OperatorSchema = z
   .object({
     source: SourceSchema,
@@ -190,6 +209,7 @@ export const KubernetesSchema = z
     connectors: z.array(ConnectorSchema).readonly(),
     exposedServices: z.array(ExposedServiceSchema).readonly(),
     federatedIdentities: z.array(FederatedIdentitySchema).readonly().default([]),
+    serviceIngresses: z.array(ServiceIngressSchema).readonly().default([]),
   })
   .readonly();
 
@@ -199,6 +219,7 @@ export type SidecarIr = z.infer<typeof SidecarSchema>;
 export type WorkloadIr = z.infer<typeof WorkloadSchema>;
 export type AuthKeyIr = z.infer<typeof AuthKeySchema>;
 export type FederatedIdentityIr = z.infer<typeof FederatedIdentitySchema>;
+export type ServiceIngressIr = z.infer<typeof ServiceIngressSchema>;
 export type OperatorIr = z.infer<typeof OperatorSchema>;
 export type ProxyClassIr = z.infer<typeof ProxyClassSchema>;
 export type ConnectorIr = z.infer<typeof ConnectorSchema>;
@@ -213,6 +234,7 @@ export const EMPTY_KUBERNETES: KubernetesIr = {
   connectors: [],
   exposedServices: [],
   federatedIdentities: [],
+  serviceIngresses: [],
 };
 
 type Parts = { -readonly [K in keyof KubernetesIr]: KubernetesIr[K][number][] };
@@ -235,5 +257,6 @@ export function assembleKubernetes(parts: Parts): KubernetesIr {
     connectors: parts.connectors.sort(byName),
     exposedServices: parts.exposedServices.sort(byNsName((s) => s.service)),
     federatedIdentities: parts.federatedIdentities.sort(byNsName((f) => f.secretName)),
+    serviceIngresses: parts.serviceIngresses.sort(byNsName((s) => s.hostname)),
   };
 }

@@ -66,6 +66,7 @@ export function lowerStack(stack: TailnetStack): StackIr {
       connectors: parts.connector,
       exposedServices: parts.exposedService,
       federatedIdentities: parts.federatedIdentity,
+      serviceIngresses: parts.serviceIngress,
     }),
     nixos: { hosts: byName(parts.nixosHost), monitoring: byPath(parts.nixosMonitoring) },
     sshConfig: { hosts: sortSshHosts(parts.sshHost) },
@@ -101,6 +102,7 @@ function gather(constructs: readonly IConstruct[]): ByKind {
     sshHost: [],
     tailscaleService: [],
     federatedIdentity: [],
+    serviceIngress: [],
   };
   for (const c of constructs) {
     if (!isLowerable(c)) continue;

@@ -50,6 +50,7 @@ export const KUBERNETES_CODES = defineCodes({
     title: 'OAuth or workload identity login with a Headscale control server',
   },
   invalidWorkloadIdentity: { code: 'TN3081', severity: 'error', title: 'workload identity settings are malformed' },
+  operatorServicePorts: { code: 'TN3083', severity: 'error', title: 'operator-hosted Service is not HTTPS on 443' },
   servicesNeedTailscale: {
     code: 'TN3082',
     severity: 'error',

@@ -38,7 +38,7 @@ export function addKubernetesTerraform(ir: StackIr, stack: TerraformStack): void
   for (const k of ir.kubernetes.authKeys) addAuthKey(stack, k);
   for (const f of ir.kubernetes.federatedIdentities) addFederatedIdentity(stack, f);
   const operator = ir.kubernetes.operators[0];
-  if (operator?.manageOAuthClient) addOperatorClient(stack, operator);
+  if (operator?.manageOAuthClient) addOperatorClient(stack, operator, ir.kubernetes.serviceIngresses.length > 0);
 }
 
 /** Cluster credentials from variables: a kubeconfig path and context, never inline certificates or tokens. */
@@ -114,10 +114,11 @@ function addAuthKey(stack: TerraformStack, k: AuthKeyIr): void {
 }
 
 /** The operator's OAuth client, minted by Terraform and handed over in the Secret the chart reads (facts §3.3). */
-function addOperatorClient(stack: TerraformStack, o: OperatorIr): void {
+function addOperatorClient(stack: TerraformStack, o: OperatorIr, services: boolean): void {
   const namespace = new NamespaceV1(stack, 'tailscale_operator_namespace', { metadata: { name: o.namespace } });
   const client = new TailscaleOauthClient(stack, 'tailscale_operator_oauth_client', {
-    scopes: [...OPERATOR_OAUTH_SCOPES],
+    // Tailscale Services on ProxyGroups are created through the API's services scope (KB 1236)
+    scopes: [...OPERATOR_OAUTH_SCOPES, ...(services ? ['services'] : [])],
     tags: [...o.tags],
     description: 'tailscale-operator',
   });

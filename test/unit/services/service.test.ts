@@ -8,6 +8,7 @@ import {
   Reach,
   SecretKeyRef,
   ServicePort,
+  TailscaleOperator,
   TailscaleService,
 } from '../../../src';
 import { newStack, synthDiagnostics } from '../../helpers';
@@ -129,6 +130,41 @@ describe('TailscaleService', () => {
     expect(nix).toContain('systemd.services.tailscale-serve-services');
     expect(nix).toContain('tailscale serve --yes --service=svc:llm --http=80 http://127.0.0.1:18080');
     expect(nix).toContain('tailscale serve --yes --service=svc:web --https=443 http://127.0.0.1:8080');
+  });
+});
+
+describe('TailscaleService hosted by the Kubernetes operator', () => {
+  it('emits an ingress ProxyGroup with the host tags and an Ingress naming it, devices for its pods', () => {
+    const { app, stack, hostTag } = world();
+    const op = stack.addTag('Op', { name: 'tag:op', owners: [Autogroup.ADMIN] });
+    const svc = new TailscaleService(stack, 'Web', {
+      ports: [ServicePort.https(443, 'http://127.0.0.1:8080')],
+      hosts: [hostTag],
+    });
+    const operator = new TailscaleOperator(stack, 'Operator', { tags: [op], proxyTags: [hostTag] });
+    operator.hostService('WebIngress', svc, { namespace: 'apps', backendService: 'web', backendPort: 8080 });
+    const [r] = app.synthesize();
+    expect(r.files.get('k8s/tailscale.com/proxygroup-web-ingress.yaml')).toContain('type: ingress');
+    const ingress = r.files.get('k8s/apps/web.ingress.yaml') ?? '';
+    expect(ingress).toContain('tailscale.com/proxy-group: web-ingress');
+    expect(ingress).toContain('ingressClassName: tailscale');
+    expect(ingress).toMatch(/tls:\s+- hosts:\s+- web/);
+    expect(r.ir.devices.map((d) => d.name)).toEqual(expect.arrayContaining(['web-ingress-0', 'web-ingress-1']));
+    const tf = JSON.parse(r.files.get('terraform/cdk.tf.json') ?? '{}');
+    expect(tf.resource.tailscale_oauth_client.tailscale_operator_oauth_client.scopes).toContain('services');
+  });
+
+  it('rejects a non-HTTPS-443 Service on the operator (TN3083)', () => {
+    const { app, stack, hostTag } = world();
+    const op = stack.addTag('Op', { name: 'tag:op', owners: [Autogroup.ADMIN] });
+    const svc = new TailscaleService(stack, 'Db', {
+      ports: [ServicePort.tcp(5432, 'tcp://127.0.0.1:5432')],
+      hosts: [hostTag],
+    });
+    const operator = new TailscaleOperator(stack, 'Operator', { tags: [op], proxyTags: [hostTag] });
+    operator.hostService('DbIngress', svc, { namespace: 'apps', backendService: 'db', backendPort: 5432 });
+    const errors = synthDiagnostics(app).filter((d) => d.severity === 'error');
+    expect(errors.map((e) => [e.code, e.path])).toEqual([['TN3083', 'test/Operator/DbIngress']]);
   });
 });
 

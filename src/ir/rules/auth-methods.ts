@@ -1,6 +1,6 @@
 import { KUBERNETES_CODES } from '../../constructs/kubernetes/codes';
 import type { Diagnostic } from '../../core/diagnostics';
-import { diag } from '../../core/errors';
+import { CORE_CODES, diag } from '../../core/errors';
 import type { StackIr } from '../types';
 
 /**
@@ -43,4 +43,27 @@ export function authMethodsNeedTailscale(ir: StackIr): Diagnostic[] {
     ),
   );
   return [...hosts, ...sidecars, ...services];
+}
+
+/** TN1013: two TailscaleService constructs with one name would fight over one `tailscale_service`. */
+export function duplicateServices(ir: StackIr): Diagnostic[] {
+  const first = new Map<string, string>();
+  const out: Diagnostic[] = [];
+  for (const s of ir.services) {
+    const earlier = first.get(s.name);
+    if (earlier === undefined) {
+      first.set(s.name, s.source.path);
+      continue;
+    }
+    out.push({
+      ...diag(
+        CORE_CODES.duplicateName,
+        s.source.path,
+        `${s.name} is declared twice`,
+        'declare the Service once and let every host join it',
+      ),
+      related: [{ path: earlier, message: 'first declared here' }],
+    });
+  }
+  return out;
 }

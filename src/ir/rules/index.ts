@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../../core/diagnostics';
 import type { StackIr } from '../types';
-import { authMethodsNeedTailscale } from './auth-methods';
+import { authMethodsNeedTailscale, duplicateServices } from './auth-methods';
 import { headscaleConfigProblems, headscaleTerraformNotice } from './headscale-config';
 import { headscalePolicyProblems } from './headscale-policy';
 import {
@@ -37,6 +37,7 @@ export const IR_RULES: readonly IrRule[] = [
   { name: 'nixos-zone-references', check: nixosZoneReferences },
   { name: 'nixos-grants-vs-zones', check: nixosGrantZoneConflicts },
   { name: 'auth-methods-and-services-need-tailscale', check: authMethodsNeedTailscale },
+  { name: 'duplicate-services', check: duplicateServices },
 ];
 
 export function runIrRules(ir: StackIr, rules: readonly IrRule[] = IR_RULES): Diagnostic[] {

@@ -79,6 +79,19 @@ describe('bad Tailscale Service and auth-method input', () => {
     expect(only(g.app)).toMatchObject({ code: 'TN1081', path: 'test/Box/web' });
   });
 
+  it('rejects a Service declared twice', () => {
+    const { app, stack, host } = setup();
+    const ports = [ServicePort.http(80, 'http://127.0.0.1:8080')];
+    new TailscaleService(stack, 'Web', { ports, hosts: [host] });
+    new TailscaleService(stack, 'Web2', { name: 'web', ports, hosts: [host] });
+    const errors = synthDiagnostics(app).filter((d) => d.severity === 'error');
+    expect(errors.map((e) => [e.code, e.path, e.message])).toContainEqual([
+      'TN1013',
+      'test/Web2',
+      'svc:web is declared twice',
+    ]);
+  });
+
   it('rejects malformed ports and targets', () => {
     const { app, stack, host } = setup();
     new TailscaleService(stack, 'Db', { ports: [ServicePort.tcp(5432, 'http://127.0.0.1:5432')], hosts: [host] });

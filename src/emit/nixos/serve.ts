@@ -74,7 +74,8 @@ export function servePart(host: NixosHostIr): NixAttrs {
           wants: ['tailscaled.service'],
           wantedBy: ['multi-user.target'],
           path: [nix.ref('config', 'services', 'tailscale', 'package')],
-          serviceConfig: { Type: 'oneshot', RemainAfterExit: true },
+          // tailscale serve --service needs a logged-in, tagged node: retry until autoconnect has logged in
+          serviceConfig: { Type: 'oneshot', RemainAfterExit: true, Restart: 'on-failure', RestartSec: '30s' },
           script: `${endpoints.map(serveCommand).join('\n')}\n`,
         }),
       },

@@ -44,6 +44,8 @@
     '';
     serviceConfig = {
       RemainAfterExit = true;
+      Restart = "on-failure";
+      RestartSec = "30s";
       Type = "oneshot";
     };
     wantedBy = [ "multi-user.target" ];

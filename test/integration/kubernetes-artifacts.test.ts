@@ -175,6 +175,20 @@ describe('Headscale artifacts', () => {
   });
 });
 
+describe('Tailscale Service artifacts', () => {
+  it('give serve scripts that sh parses and shellcheck accepts', () => {
+    const scripts = matching(/\/services\/[^/]+\.sh$/);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [file, text] of scripts) {
+      const script = path.join(tmpDir('serve'), 'serve.sh');
+      fs.writeFileSync(script, text);
+      expect(spawnSync('sh', ['-n', script], { encoding: 'utf8' }).status, file).toBe(0);
+      if (!requireTool('shellcheck')) continue;
+      expect(spawnSync('shellcheck', [script], { encoding: 'utf8' }).stdout, file).toBe('');
+    }
+  });
+});
+
 describe('secrets scan', () => {
   function committedOutputs(): [string, string][] {
     const root = path.join(REPO_ROOT, 'out');

@@ -3,6 +3,7 @@ import { CORE_CODES } from '../../core/errors';
 import type { StackIr } from '../../ir/types';
 import { checkPolicy, lazyLocate, parseInventory } from '../../policy';
 import { INVENTORY_FILE } from '../inventory';
+import { serviceAddresses } from '../services';
 
 /**
  * The synthesized policy goes through the same validator and test runner as any policy file (what Tailscale does
@@ -34,15 +35,6 @@ export function checkSynthesizedPolicy(
   });
   const lines = text.split('\n');
   return check.diagnostics.map((d) => attribute(ir, d, lines));
-}
-
-/**
- * Placeholder TailVIPs for the declared Tailscale Services, so tests with a `svc:` destination can run: Tailscale
- * allocates the real pair when the Service is created, and a test only needs one distinct address per Service,
- * outside the declared devices' range. 100.115.94.0/24 sits just above ChromeOS's reserved 100.115.92.0/23.
- */
-function serviceAddresses(ir: StackIr): Record<string, string[]> {
-  return Object.fromEntries(ir.services.map((s, i) => [s.name, [`100.115.94.${(i % 254) + 1}`]]));
 }
 
 function attribute(ir: StackIr, d: Diagnostic, lines: readonly string[]): Diagnostic {

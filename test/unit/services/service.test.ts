@@ -12,6 +12,7 @@ import {
   TailscaleService,
 } from '../../../src';
 import { newStack, synthDiagnostics } from '../../helpers';
+import { cli } from '../cli/run-cli';
 
 function world() {
   const { app, stack } = newStack({ magicDnsSuffix: 'ex.ts.net' });
@@ -231,5 +232,14 @@ describe('auth methods', () => {
     const secret = tf.resource.kubernetes_secret_v1.apps_api_tailscale_wif_secret;
     expect(secret.data.client_id).toContain('tailscale_federated_identity.');
     expect(r.ir.kubernetes.authKeys).toEqual([]);
+  });
+});
+
+/** `tailnet-cdk test` on a synthesized stack reads services.json, so `svc:` tests pass outside synth too. */
+describe('tailnet-cdk test with Tailscale Services', () => {
+  it('resolves svc: destinations from out/<stack>/services.json', () => {
+    const r = cli(['test', 'out/clawbernetes/policy.hujson']);
+    expect(r.status, r.out + r.err).toBe(0);
+    expect(r.out).toContain('5 assertions, all passed');
   });
 });

@@ -15,6 +15,7 @@ import {
   type RuleLocator,
   ruleJson,
   siblingDevices,
+  siblingServices,
 } from '../policy-files';
 
 export interface ExplainOptions {
@@ -46,8 +47,10 @@ export function run(policyFile: string, src: string, dst: string, opts: ExplainO
     for (const d of problems) out(formatDiagnosticStyled(d, style));
     return EXIT.findings;
   }
+  const services = siblingServices(policyFile);
   const compiled = compilePolicy(policy.validation.policy, inventory.inventory, {
     dialect: opts.dialect ?? 'tailscale',
+    ...(services ? { services } : {}),
   });
   const limit = opts.limit === undefined ? 5 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit must be a number, got "${opts.limit}"`);

@@ -1,4 +1,5 @@
 export * from './constructs/address';
+export * from './constructs/auth';
 export * from './constructs/device';
 export * from './constructs/grant';
 export * from './constructs/identity';
@@ -8,6 +9,7 @@ export * from './constructs/nixos';
 export * from './constructs/policy-extras';
 export * from './constructs/ports';
 export * from './constructs/selector';
+export * from './constructs/service';
 export * from './constructs/ssh';
 export * from './constructs/ssh-access';
 export * from './constructs/tests';

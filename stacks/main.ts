@@ -1,4 +1,5 @@
 import { TailnetApp } from '../src';
+import { ClawbernetesStack } from './clawbernetes';
 import { ClawbernetesAirgappedStack } from './clawbernetes-airgapped';
 import { HomelabcmdStack } from './homelabcmd';
 import { HttpDispatcherStack } from './http-dispatcher';
@@ -13,5 +14,6 @@ new JunePlatformStack(app);
 new JunePlatformOperatorStack(app);
 new HomelabcmdStack(app);
 new HttpDispatcherStack(app);
+new ClawbernetesStack(app);
 new ClawbernetesAirgappedStack(app);
 app.synth();

@@ -139,6 +139,17 @@ export function siblingDevices(policyFile: string): string | undefined {
   return fs.existsSync(candidate) ? candidate : undefined;
 }
 
+/**
+ * The Tailscale Services beside a policy (`services.json`, API list format `{"vipServices":[{name, addrs}]}`) as
+ * the engine's `services` option, so tests naming `svc:` destinations resolve; undefined when there is none.
+ */
+export function siblingServices(policyFile: string): Record<string, string[]> | undefined {
+  const candidate = path.join(path.dirname(policyFile), 'services.json');
+  if (!fs.existsSync(candidate)) return undefined;
+  const body = JSON.parse(fs.readFileSync(candidate, 'utf8')) as { vipServices?: { name: string; addrs?: string[] }[] };
+  return Object.fromEntries((body.vipServices ?? []).map((s) => [s.name, [...(s.addrs ?? [])]]));
+}
+
 /** An inventory that failed to parse: its diagnostics, with the file named. */
 export function inventoryProblem(parse: InventoryParse, file: string): Diagnostic[] {
   return parse.diagnostics.length > 0

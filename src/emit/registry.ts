@@ -8,6 +8,7 @@ import { nixosEmitter } from './nixos';
 import { policyEmitter } from './policy';
 import { prometheusEmitter } from './prometheus';
 import { reportEmitter } from './report';
+import { servicesEmitter } from './services';
 import { sshEmitter } from './ssh';
 import { systemdEmitter } from './systemd';
 import { wireguardEmitter } from './wireguard';
@@ -25,6 +26,7 @@ export const STACK_EMITTERS: readonly Emitter[] = [
   prometheusEmitter,
   systemdEmitter,
   wireguardEmitter,
+  servicesEmitter,
 ];
 
 /** Emitters that run after all the others (Terraform included) and read their files. */

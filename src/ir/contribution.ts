@@ -1,5 +1,15 @@
-import type { AuthKeyIr, ConnectorIr, ExposedServiceIr, OperatorIr, ProxyClassIr, WorkloadIr } from './kubernetes';
+import type {
+  AuthKeyIr,
+  ConnectorIr,
+  ExposedServiceIr,
+  FederatedIdentityIr,
+  OperatorIr,
+  ProxyClassIr,
+  ServiceIngressIr,
+  WorkloadIr,
+} from './kubernetes';
 import type { MonitoringIr, NixosHostIr } from './nixos';
+import type { TailscaleServiceIr } from './services';
 import type { SshHostIr } from './ssh-config';
 import type { SystemdUnitIr } from './systemd';
 import type {
@@ -44,7 +54,10 @@ export type IrContribution =
   | { readonly kind: 'nixosMonitoring'; readonly value: MonitoringIr }
   | { readonly kind: 'sshHost'; readonly value: SshHostIr }
   | { readonly kind: 'systemdUnit'; readonly value: SystemdUnitIr }
-  | { readonly kind: 'wireguardPeer'; readonly value: WireguardPeerIr };
+  | { readonly kind: 'wireguardPeer'; readonly value: WireguardPeerIr }
+  | { readonly kind: 'tailscaleService'; readonly value: TailscaleServiceIr }
+  | { readonly kind: 'federatedIdentity'; readonly value: FederatedIdentityIr }
+  | { readonly kind: 'serviceIngress'; readonly value: ServiceIngressIr };
 
 export type IrContributionKind = IrContribution['kind'];
 

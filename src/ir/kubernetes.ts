@@ -51,7 +51,13 @@ export const SidecarSchema = z
     healthCheck: z.boolean(),
     authOnce: z.boolean(),
     state: SidecarStateSchema,
+    /** the Secret key holding the auth key, the OAuth client secret or the federated identity's client ID */
     authKey: SecretKeyRefSchema,
+    /** how `authKey` is used: `TS_AUTHKEY`, an OAuth secret with key parameters, or `TS_CLIENT_ID` + `TS_ID_TOKEN` */
+    authMethod: z.enum(['authKey', 'oauthClient', 'workloadIdentity']).default('authKey'),
+    oauthParameters: z.object({ ephemeral: z.boolean(), preauthorized: z.boolean() }).readonly().optional(),
+    /** audience of the projected service-account token (workload identity) */
+    idTokenAudience: z.string().optional(),
     socks5Server: z.string().optional(),
     outboundHttpProxy: z.string().optional(),
     /** declaration order (passed to `tailscale up` as given) */
@@ -89,6 +95,44 @@ export const AuthKeySchema = z
     tags: strings,
     /** Headscale user owning the key (needed by Headscale < 0.28, facts §4.2) */
     user: z.string(),
+  })
+  .readonly();
+
+/**
+ * Workload identity federation of a sidecar: Terraform creates the `tailscale_federated_identity` trusting the
+ * pod's service account and writes its client ID into a Secret. Sorted by (namespace, secret).
+ */
+export const FederatedIdentitySchema = z
+  .object({
+    source: SourceSchema,
+    namespace: z.string(),
+    workload: z.string(),
+    serviceAccount: z.string(),
+    secretName: z.string(),
+    secretKey: z.string(),
+    issuer: z.string(),
+    audience: z.string(),
+    /** sorted */
+    tags: strings,
+  })
+  .readonly();
+
+/** Tailscale Services hosted by an ingress ProxyGroup of the operator: sorted by (namespace, hostname). */
+export const ServiceIngressSchema = z
+  .object({
+    source: SourceSchema,
+    namespace: z.string(),
+    /** `svc:<label>` */
+    service: z.string(),
+    /** the label: Ingress name and TLS host */
+    hostname: z.string(),
+    /** sorted; `tailscale.com/tags` of the Service */
+    serviceTags: strings,
+    proxyGroup: z.string(),
+    /** sorted */
+    proxyGroupTags: strings,
+    replicas: z.number().int(),
+    backend: z.object({ service: z.string(), port: z.number().int() }).readonly(),
   })
   .readonly();
 
@@ -164,6 +208,8 @@ export const KubernetesSchema = z
     proxyClasses: z.array(ProxyClassSchema).readonly(),
     connectors: z.array(ConnectorSchema).readonly(),
     exposedServices: z.array(ExposedServiceSchema).readonly(),
+    federatedIdentities: z.array(FederatedIdentitySchema).readonly().default([]),
+    serviceIngresses: z.array(ServiceIngressSchema).readonly().default([]),
   })
   .readonly();
 
@@ -172,6 +218,8 @@ export type ResourcesIr = z.infer<typeof ResourcesSchema>;
 export type SidecarIr = z.infer<typeof SidecarSchema>;
 export type WorkloadIr = z.infer<typeof WorkloadSchema>;
 export type AuthKeyIr = z.infer<typeof AuthKeySchema>;
+export type FederatedIdentityIr = z.infer<typeof FederatedIdentitySchema>;
+export type ServiceIngressIr = z.infer<typeof ServiceIngressSchema>;
 export type OperatorIr = z.infer<typeof OperatorSchema>;
 export type ProxyClassIr = z.infer<typeof ProxyClassSchema>;
 export type ConnectorIr = z.infer<typeof ConnectorSchema>;
@@ -185,6 +233,8 @@ export const EMPTY_KUBERNETES: KubernetesIr = {
   proxyClasses: [],
   connectors: [],
   exposedServices: [],
+  federatedIdentities: [],
+  serviceIngresses: [],
 };
 
 type Parts = { -readonly [K in keyof KubernetesIr]: KubernetesIr[K][number][] };
@@ -206,5 +256,7 @@ export function assembleKubernetes(parts: Parts): KubernetesIr {
     proxyClasses: parts.proxyClasses.sort(byName),
     connectors: parts.connectors.sort(byName),
     exposedServices: parts.exposedServices.sort(byNsName((s) => s.service)),
+    federatedIdentities: parts.federatedIdentities.sort(byNsName((f) => f.secretName)),
+    serviceIngresses: parts.serviceIngresses.sort(byNsName((s) => s.hostname)),
   };
 }

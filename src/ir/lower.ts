@@ -66,6 +66,8 @@ export function lowerStack(stack: TailnetStack): StackIr {
       proxyClasses: parts.proxyClass,
       connectors: parts.connector,
       exposedServices: parts.exposedService,
+      federatedIdentities: parts.federatedIdentity,
+      serviceIngresses: parts.serviceIngress,
     }),
     nixos: { hosts: byName(parts.nixosHost), monitoring: byPath(parts.nixosMonitoring) },
     sshConfig: { hosts: sortSshHosts(parts.sshHost) },
@@ -78,6 +80,7 @@ export function lowerStack(stack: TailnetStack): StackIr {
     ...(p.transport?.kind === 'wireguard'
       ? { wireguard: p.transport._lower(stack.node.path, parts.wireguardPeer) }
       : {}),
+    services: byName(parts.tailscaleService),
   };
   // zod is the single source of truth of the IR's shape: a lowering bug fails here, not in an emitter.
   return StackSchema.parse(ir);
@@ -109,6 +112,9 @@ function gather(constructs: readonly IConstruct[]): ByKind {
     sshHost: [],
     systemdUnit: [],
     wireguardPeer: [],
+    tailscaleService: [],
+    federatedIdentity: [],
+    serviceIngress: [],
   };
   for (const c of constructs) {
     if (!isLowerable(c)) continue;

@@ -31,6 +31,8 @@ export const TailscaleHostSchema = z
     port: z.number().int(),
     loginServer: z.string().optional(),
     authKey: SecretRefSchema.optional(),
+    /** set when `authKey` is an OAuth client secret: `services.tailscale.authKeyParameters` */
+    authKeyParameters: z.object({ ephemeral: z.boolean(), preauthorized: z.boolean() }).readonly().optional(),
     acceptDns: z.boolean(),
     acceptRoutes: z.boolean(),
     ssh: z.boolean(),
@@ -85,6 +87,18 @@ export const ProxySchema = z
   })
   .readonly();
 
+/** Tailscale Services this host serves (`NixosHost.addService`): sorted by service, then port */
+export const HostedServiceSchema = z
+  .object({
+    source: SourceSchema,
+    /** `svc:<label>` */
+    service: z.string(),
+    port: z.number().int(),
+    protocol: z.enum(['tcp', 'http', 'https']),
+    target: z.string(),
+  })
+  .readonly();
+
 /** zones: sorted by name; interfaces, sources and services sorted; port ranges sorted by `from` */
 export const ZoneSchema = z
   .object({
@@ -134,6 +148,7 @@ export const NixosHostSchema = z
     interfaces: strings,
     tailscale: TailscaleHostSchema,
     proxies: z.array(ProxySchema).readonly(),
+    hostedServices: z.array(HostedServiceSchema).readonly().default([]),
     zones: z.array(ZoneSchema).readonly(),
     sysctl: z.array(SysctlSchema).readonly(),
     options: z.array(NixosOptionSchema).readonly(),
@@ -203,6 +218,7 @@ export type ProxyReachIr = z.infer<typeof ProxyReachSchema>;
 export type ProxyTlsIr = z.infer<typeof ProxyTlsSchema>;
 export type ProxyIr = z.infer<typeof ProxySchema>;
 export type ZoneIr = z.infer<typeof ZoneSchema>;
+export type HostedServiceIr = z.infer<typeof HostedServiceSchema>;
 export type Priority = z.infer<typeof PrioritySchema>;
 export type SysctlIr = z.infer<typeof SysctlSchema>;
 export type NixosOptionIr = z.infer<typeof NixosOptionSchema>;

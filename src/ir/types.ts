@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ControlServerSchema, TAILSCALE_CONTROL } from './control-server';
 import { EMPTY_KUBERNETES, KubernetesSchema } from './kubernetes';
 import { NixosSchema } from './nixos';
+import { TailscaleServiceSchema } from './services';
 import { SshConfigSchema } from './ssh-config';
 import { SystemdUnitSchema } from './systemd';
 import { WireguardSchema } from './wireguard';
@@ -198,6 +199,8 @@ export const StackSchema = z
     systemdUnits: z.array(SystemdUnitSchema).readonly().default([]),
     /** WireGuard mode: the mesh replacing Tailscale as transport (src/ir/wireguard.ts) */
     wireguard: WireguardSchema.optional(),
+    /** Tailscale Services, sorted by name (src/ir/services.ts) */
+    services: z.array(TailscaleServiceSchema).readonly().default([]),
   })
   .readonly();
 

@@ -1,7 +1,7 @@
 import { Bitset } from './bitset';
 import { compileSshRule, type SshUnit } from './compile-ssh';
 import type { Device, Inventory } from './inventory';
-import { type Family, type IpRange, isExitRoute, parsePrefix, RangeSet } from './ip';
+import { type Family, formatIp, type IpRange, isExitRoute, parseIp, parsePrefix, RangeSet } from './ip';
 import type { AclRule, Grant, PolicyFile, RuleRef, SshRule } from './model';
 import { type PostureCondition, parsePostureCondition } from './posture';
 import { type ResolveOptions, Resolver } from './resolve';
@@ -75,6 +75,11 @@ export interface CompiledPolicy {
   readonly hasV6: Bitset;
   readonly deviceByName: ReadonlyMap<string, number>;
   readonly deviceByAddress: ReadonlyMap<string, number>;
+  /**
+   * Tailscale Service addresses (`options.services`) → the devices `autoApprovers.services` approves as its hosts:
+   * a packet to a Service's TailVIP is delivered to, and filtered by, one of them.
+   */
+  readonly serviceHosts: ReadonlyMap<string, readonly number[]>;
   /** Per device: indices of the units that can deliver to it directly (its dst sets, or autogroup:self). */
   readonly unitsByDestination: readonly Int32Array[];
   /** Per device: indices of the units that list it as a source. */
@@ -127,6 +132,7 @@ export function compilePolicy(policy: PolicyFile, inventory: Inventory, options:
     sshUnits,
     ...routeTables(devices),
     ...deviceIndexes(devices),
+    serviceHosts: serviceHosts(policy, resolver),
     ...withSourceClasses(unitIndexes(units, devices), devices),
     hasV4: Bitset.of(
       devices.length,
@@ -274,6 +280,23 @@ function routeTables(devices: readonly Device[]): Pick<CompiledPolicy, 'subnetRo
     }
   });
   return { subnetRoutes, exitNodesV4, exitNodesV6 };
+}
+
+function serviceHosts(policy: PolicyFile, resolver: Resolver): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const approvers = policy.autoApprovers?.services ?? {};
+  for (const [name, addresses] of Object.entries(resolver.options.services ?? {})) {
+    const hosts = [...new Set((approvers[name] ?? []).flatMap((a) => [...resolver.target(a, 'src').devices]))];
+    for (const a of addresses) {
+      const ip = parseIp(a);
+      if (ip && hosts.length > 0)
+        out.set(
+          formatIp(ip),
+          hosts.sort((x, y) => x - y),
+        );
+    }
+  }
+  return out;
 }
 
 function deviceIndexes(devices: readonly Device[]): Pick<CompiledPolicy, 'deviceByName' | 'deviceByAddress'> {

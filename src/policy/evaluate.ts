@@ -115,7 +115,7 @@ interface Packet {
   readonly attrs?: PostureAttributes;
 }
 
-type Mode = 'device' | 'router' | 'exit';
+type Mode = 'device' | 'router' | 'exit' | 'service';
 
 export interface Enforcer {
   readonly device: number;
@@ -126,6 +126,8 @@ export interface Enforcer {
 export function enforcersFor(compiled: CompiledPolicy, ip: IpAddress): Enforcer[] {
   const owner = compiled.deviceByAddress.get(formatIp(ip));
   if (owner !== undefined) return [{ device: owner, mode: 'device' }];
+  const hosts = compiled.serviceHosts.get(formatIp(ip));
+  if (hosts) return hosts.map((device) => ({ device, mode: 'service' }));
   let best: bigint | undefined;
   let routers: number[] = [];
   for (const r of compiled.subnetRoutes) {
@@ -209,6 +211,8 @@ function couldApply(compiled: CompiledPolicy, u: NetUnit, enforcer: Enforcer, ro
     // via restricts routers only; direct traffic to a device is never "via" anything (§6).
     return !u.via && (u.dstV4.has(d) || u.dstV6.has(d) || (u.dstSelf && device.user !== undefined));
   }
+  // a Service host accepts what is granted to the Service's address; via restricts routers only
+  if (enforcer.mode === 'service') return !u.via && u.dstAddresses.ranges.length > 0;
   if (u.via && !device.tags.some((t) => u.via!.has(tagKey(t, compiled.dialect)))) return false;
   return u.dstAddresses.ranges.some((a) => routes.some((r) => rangesOverlap(a, r)));
 }

@@ -143,7 +143,8 @@ export function routeNotes(
     );
   } else {
     const names = enforcers.map((e) => compiled.devices[e.device].shortName).join(', ');
-    notes.push(`${address} is routed by ${names} (${enforcers[0].mode === 'router' ? 'subnet router' : 'exit node'})`);
+    const role = { router: 'subnet router', service: 'Tailscale Service host', exit: 'exit node', device: 'device' };
+    notes.push(`${address} is routed by ${names} (${role[enforcers[0].mode]})`);
   }
   return notes;
 }

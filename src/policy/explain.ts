@@ -79,7 +79,14 @@ interface PacketContext {
  * outside the tailnet, `via` names them, and route notes list them). Selectors resolve per device, so compiling
  * over these alone gives the same verdicts and reasons, in a fraction of the time on a tailnet of 10,000 devices.
  */
-export function explainInventory(inventory: Inventory, endpoints: readonly string[]): Inventory {
+export function explainInventory(
+  inventory: Inventory,
+  endpoints: readonly string[],
+  services: Readonly<Record<string, readonly string[]>> = {},
+): Inventory {
+  // A Tailscale Service address is served by every device its auto-approvers allow: keep them all.
+  const serviceAddresses = new Set(Object.values(services).flatMap((a) => a.map((x) => canonicalIp(x) ?? x)));
+  if (endpoints.some((e) => serviceAddresses.has(canonicalIp(e) ?? e))) return inventory;
   const wanted = new Set<Device>();
   for (const endpoint of endpoints) {
     const address = canonicalIp(endpoint);

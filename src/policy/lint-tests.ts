@@ -95,6 +95,9 @@ function touchesRule(compiled: CompiledPolicy, sources: Sources, target: string)
   const self = sel.kind === 'autogroup' && sel.name === 'autogroup:self';
   const unitTouches = (i: number, s: number | undefined) => {
     const u = compiled.units[i];
+    // a Service has no address here (lint runs without its TailVIPs): a grant naming it is what involves it
+    if (sel.kind === 'service')
+      return u.ref.section === 'grants' && !!compiled.policy.grants?.[u.ref.index]?.dst.includes(host);
     if (dstDevices.some((d) => u.dstV4.has(d) || u.dstV6.has(d))) return true;
     if (u.dstSelf && s !== undefined && (self || dstDevices.some((d) => sameOwner(compiled, s, d)))) return true;
     return address !== undefined && u.dstAddresses.hasIp(address);

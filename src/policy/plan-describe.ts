@@ -199,7 +199,12 @@ export class EndpointNamer {
   private wayTo(atom: Atom): string {
     const enforcers = enforcersFor(this.compiled, { family: atom.family, value: atom.first });
     const names = enforcers.map((e) => this.compiled.devices[e.device].shortName).join(', ');
-    return enforcers[0]?.mode === 'router' ? `via ${names}` : `through exit node ${names}`;
+    const mode = enforcers[0]?.mode;
+    return mode === 'router'
+      ? `via ${names}`
+      : mode === 'service'
+        ? `to Service host ${names}`
+        : `through exit node ${names}`;
   }
 }
 

@@ -1,8 +1,9 @@
 import Ajv from 'ajv';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1';
 import { Role, RoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { ConfigMap, Pod, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { parseAllDocuments } from 'yaml';
-import { CONNECTOR_SCHEMA, PROXY_CLASS_SCHEMA } from './tailscale-schemas';
+import { CONNECTOR_SCHEMA, PROXY_CLASS_SCHEMA, PROXY_GROUP_SCHEMA } from './tailscale-schemas';
 
 /**
  * Validators for generated Kubernetes artifacts: kubernetes-models (the Kubernetes 1.27 OpenAPI schemas) for core
@@ -30,12 +31,17 @@ const CORE_MODELS: Record<string, (doc: Doc) => { validate(): void }> = {
   RoleBinding: (d) => new RoleBinding(d as never),
   ConfigMap: (d) => new ConfigMap(d as never),
   Service: (d) => new Service(d as never),
+  Ingress: (d) => new Ingress(d as never),
   Pod: (d) => new Pod(d as never),
   Deployment: patchedPod,
   StatefulSet: patchedPod,
 };
 
-const CRD_SCHEMAS: Record<string, object> = { Connector: CONNECTOR_SCHEMA, ProxyClass: PROXY_CLASS_SCHEMA };
+const CRD_SCHEMAS: Record<string, object> = {
+  Connector: CONNECTOR_SCHEMA,
+  ProxyClass: PROXY_CLASS_SCHEMA,
+  ProxyGroup: PROXY_GROUP_SCHEMA,
+};
 
 export function manifestProblems(doc: Doc): string[] {
   const kind = String(doc.kind);

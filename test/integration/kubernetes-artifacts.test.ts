@@ -7,6 +7,7 @@ import { KubernetesWorkload, TailnetApp, type TailnetStack } from '../../src';
 import { parseYaml } from '../../src/core/canonical/yaml';
 import { HeadscaleConfigSchema } from '../../src/emit/headscale/config-schema';
 import { checkTerraformJson } from '../../src/emit/terraform/schema-check';
+import { ClawbernetesStack } from '../../stacks/clawbernetes';
 import { JunePlatformStack } from '../../stacks/june-platform';
 import { JunePlatformOperatorStack } from '../../stacks/june-platform-operator';
 import { REPO_ROOT, tmpDir } from '../helpers';
@@ -43,6 +44,7 @@ beforeAll(() => {
   new JunePlatformStack(app, 'june-platform', { withStt: true });
   new JunePlatformOperatorStack(app, 'june-platform-operator', { withStt: true });
   variants(app);
+  new ClawbernetesStack(app); // issue 6: OAuth and workload-identity sidecars, tailscale_service/federated_identity
   files = new Map(app.synthesize().flatMap((r) => [...r.files].map(([p, c]) => [`${r.stack}/${p}`, c] as const)));
 });
 
@@ -63,7 +65,9 @@ describe('Kubernetes artifacts', () => {
       'ConfigMap',
       'Connector',
       'Deployment',
+      'Ingress',
       'ProxyClass',
+      'ProxyGroup',
       'Role',
       'RoleBinding',
       'Service',
@@ -94,6 +98,7 @@ describe('Kubernetes artifacts', () => {
   it('give Helm values that their schema accepts, and a schema that rejects moving tags and lost key refs', () => {
     const values = matching(/\/helm\/values\.yaml$/);
     expect(values.map(([p]) => p.split('/')[0]).sort()).toEqual([
+      'clawbernetes',
       'june-platform',
       'june-platform-operator',
       'variants',
@@ -167,6 +172,20 @@ describe('Headscale artifacts', () => {
     if (!requireTool('shellcheck')) return;
     const lint = spawnSync('shellcheck', [script], { encoding: 'utf8' });
     expect(lint.stdout, file).toBe('');
+  });
+});
+
+describe('Tailscale Service artifacts', () => {
+  it('give serve scripts that sh parses and shellcheck accepts', () => {
+    const scripts = matching(/\/services\/[^/]+\.sh$/);
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const [file, text] of scripts) {
+      const script = path.join(tmpDir('serve'), 'serve.sh');
+      fs.writeFileSync(script, text);
+      expect(spawnSync('sh', ['-n', script], { encoding: 'utf8' }).status, file).toBe(0);
+      if (!requireTool('shellcheck')) continue;
+      expect(spawnSync('shellcheck', [script], { encoding: 'utf8' }).stdout, file).toBe('');
+    }
   });
 });
 

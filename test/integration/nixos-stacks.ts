@@ -13,6 +13,7 @@ import {
   TuningPreset,
 } from '../../src';
 import type { StackSynthesis } from '../../src/core/synth';
+import { ClawbernetesStack } from '../../stacks/clawbernetes';
 import { KernelcoreStack } from '../../stacks/kernelcore';
 import { tmpDir } from '../helpers';
 
@@ -30,6 +31,7 @@ export function synthStacks(build: (app: TailnetApp) => void): StackSynthesis[] 
 export function exampleStacks(): StackSynthesis[] {
   return synthStacks((app) => {
     new KernelcoreStack(app);
+    new ClawbernetesStack(app); // issue 6: Services (serve module and HTTPS unit), OAuth authKeyParameters
     features(app);
   });
 }

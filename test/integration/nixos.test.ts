@@ -80,6 +80,7 @@ function evaluate(m: { file: string; config: string }): Record<string, unknown> 
 /** Option paths the generated parts use (facts/nixos.md §1–§6, plus NixOS's systemd/tmpfiles/acme options); `*` = any name. */
 const EMITTED = [
   'services.tailscale.{enable,authKeyFile,extraUpFlags,extraSetFlags,useRoutingFeatures,openFirewall,port,interfaceName}',
+  'services.tailscale.authKeyParameters.{ephemeral,preauthorized}',
   'services.tailscale.serve.enable',
   'services.tailscale.serve.services.*.{endpoints.*,advertised}',
   'services.nginx.{enable,recommendedProxySettings,recommendedTlsSettings,commonHttpConfig}',
@@ -94,7 +95,7 @@ const EMITTED = [
   'services.grafana.{enable,settings.server.http_addr,settings.server.http_port,settings.security.secret_key,provision.enable}',
   'services.grafana.provision.datasources.settings.{apiVersion,datasources}',
   'services.prometheus.exporters.node.{enable,port,listenAddress,enabledCollectors,extraFlags}',
-  'systemd.services.*.{description,after,wants,path,script,preStart,serviceConfig.*,environment.*}',
+  'systemd.services.*.{description,after,wants,wantedBy,path,script,preStart,serviceConfig.*,environment.*}',
   'systemd.timers.*.{wantedBy,timerConfig.*}',
   'systemd.tmpfiles.rules',
   'sops.secrets.*.{sopsFile,owner}',

@@ -54,6 +54,27 @@ export const CONNECTOR_SCHEMA: Schema = closed(
   ['apiVersion', 'kind', 'metadata', 'spec'],
 );
 
+/** `tailscale.com/v1alpha1` ProxyGroup (cluster-scoped; facts §3.1: type immutable, replicas default 2). */
+export const PROXY_GROUP_SCHEMA: Schema = closed(
+  {
+    apiVersion: { const: 'tailscale.com/v1alpha1' },
+    kind: { const: 'ProxyGroup' },
+    metadata: metadata(false),
+    spec: closed(
+      {
+        type: { enum: ['egress', 'ingress', 'kube-apiserver'] },
+        tags,
+        replicas: { type: 'integer', minimum: 0 },
+        hostnamePrefix: { type: 'string' },
+        proxyClass: { type: 'string' },
+        tailnet: { type: 'string' },
+      },
+      ['type'],
+    ),
+  },
+  ['apiVersion', 'kind', 'metadata', 'spec'],
+);
+
 /** `tailscale.com/v1alpha1` ProxyClass, the fields tailnet-cdk writes plus their siblings. */
 export const PROXY_CLASS_SCHEMA: Schema = closed(
   {

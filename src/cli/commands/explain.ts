@@ -15,6 +15,7 @@ import {
   type RuleLocator,
   ruleJson,
   siblingDevices,
+  siblingServices,
 } from '../policy-files';
 
 export interface ExplainOptions {
@@ -46,10 +47,12 @@ export function run(policyFile: string, src: string, dst: string, opts: ExplainO
     for (const d of problems) out(formatDiagnosticStyled(d, style));
     return EXIT.findings;
   }
+  const services = siblingServices(policyFile);
   // only the endpoints and the routers matter to one explanation (explainInventory): 10,000 devices compile slowly
-  const relevant = explainInventory(inventory.inventory, [src, target.host]);
+  const relevant = explainInventory(inventory.inventory, [src, target.host], services);
   const compiled = compilePolicy(policy.validation.policy, relevant, {
     dialect: opts.dialect ?? 'tailscale',
+    ...(services ? { services } : {}),
   });
   const limit = opts.limit === undefined ? 5 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError(`--limit must be a number, got "${opts.limit}"`);

@@ -4,6 +4,7 @@ import { type Diagnostic, formatDiagnostic, hasErrors } from '../../core/diagnos
 import { CORE_CODES, diag } from '../../core/errors';
 import { MANIFEST } from '../../core/writer';
 import { buildAccessMap, drawAccessMap, loadTailnet, type TailnetSources } from '../../emit/graph';
+import { siblingServices } from '../policy-files';
 import { artifactsOf, buildReport, REPORT_FILE, renderReportHtml } from '../../emit/report';
 import { EXIT, UsageError } from '../exit';
 
@@ -99,9 +100,11 @@ function readSources(input: GraphInput): { sources: TailnetSources } | { diagnos
   const policy = readFile(input.policyFile, problems);
   const devices = input.devicesFile === undefined ? undefined : readFile(input.devicesFile, problems);
   if (policy === undefined || problems.length > 0) return { diagnostics: problems };
+  const services = siblingServices(input.policyFile);
   return {
     sources: {
       policy: { text: policy, file: input.labels?.policy ?? input.policyFile },
+      ...(services ? { services } : {}),
       ...(devices !== undefined
         ? { devices: { text: devices, file: input.labels?.devices ?? input.devicesFile! } }
         : {}),

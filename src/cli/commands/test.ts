@@ -16,6 +16,7 @@ import {
   type RuleLocator,
   ruleJson,
   siblingDevices,
+  siblingServices,
   stacksUnder,
 } from '../policy-files';
 
@@ -70,7 +71,8 @@ function testOne(policyFile: string, devicesFile: string | undefined, dialect: D
   if (!loaded.validation.policy) return { ...base, ...empty, diagnostics: loaded.validation.diagnostics };
   if (!parsed.inventory) return { ...base, ...empty, diagnostics: inventoryProblem(parsed, devicesFile ?? '') };
   const inventory: Inventory = withRepresentativeDevices(loaded.validation.policy, parsed.inventory);
-  const compiled = compilePolicy(loaded.validation.policy, inventory, { dialect });
+  const services = siblingServices(policyFile);
+  const compiled = compilePolicy(loaded.validation.policy, inventory, { dialect, ...(services ? { services } : {}) });
   const results = runPolicyTests(compiled);
   // Explaining a failure walks every rule: done for the first few failures only, so a policy with thousands of
   // failing assertions is still reported in moments (the rest show their devices and rules, as all do).

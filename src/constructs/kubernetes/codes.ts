@@ -44,4 +44,16 @@ export const KUBERNETES_CODES = defineCodes({
   ephemeralState: { code: 'TN3020', severity: 'warning', title: 'sidecar state is lost when a pod is replaced' },
   duplicateOperator: { code: 'TN3021', severity: 'error', title: 'more than one Tailscale operator in a stack' },
   invalidControlServer: { code: 'TN3022', severity: 'error', title: 'control server settings are malformed' },
+  authNeedsTailscaleApi: {
+    code: 'TN3080',
+    severity: 'error',
+    title: 'OAuth or workload identity login with a Headscale control server',
+  },
+  invalidWorkloadIdentity: { code: 'TN3081', severity: 'error', title: 'workload identity settings are malformed' },
+  operatorServicePorts: { code: 'TN3083', severity: 'error', title: 'operator-hosted Service is not HTTPS on 443' },
+  servicesNeedTailscale: {
+    code: 'TN3082',
+    severity: 'error',
+    title: 'Tailscale Services with a Headscale control server',
+  },
 });

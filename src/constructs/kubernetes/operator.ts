@@ -4,6 +4,7 @@ import type { OperatorIr } from '../../ir/kubernetes';
 import { report } from '../private/report';
 import { dnsLabelProblem } from '../private/syntax';
 import type { Selector, TagPosition } from '../selector';
+import type { TailscaleService } from '../service';
 import { checkName } from './checks';
 import { KUBERNETES_CODES } from './codes';
 import {
@@ -14,6 +15,7 @@ import {
   ProxyClass,
   type ProxyClassProps,
 } from './operator-resources';
+import { OperatorServiceHost, type OperatorServiceHostProps } from './service-ingress';
 
 /** Operator release read for facts §3 (chart and CRDs of tailscale/tailscale v1.102.3). */
 export const DEFAULT_OPERATOR_VERSION = 'v1.102.3';
@@ -101,6 +103,11 @@ export class TailscaleOperator extends Construct implements ILowerable {
   /** Exposes an existing Service on the tailnet through operator annotations (`<operator>/<id>`). */
   exposeService(id: string, props: ExposedServiceProps): ExposedService {
     return new ExposedService(this, id, props);
+  }
+
+  /** Hosts a Tailscale Service on an ingress ProxyGroup of this operator (`<operator>/<id>`). */
+  hostService(id: string, service: TailscaleService, props: OperatorServiceHostProps): OperatorServiceHost {
+    return new OperatorServiceHost(this, id, service, props);
   }
 
   /** @internal */

@@ -87,4 +87,6 @@ export const NIXOS_CODES = defineCodes({
     title: 'exit node or subnet route used in WireGuard mode',
   },
   wireguardMagicDns: { code: 'TN2099', severity: 'error', title: 'MagicDNS name used in WireGuard mode' },
+  authMethodUnsupported: { code: 'TN2080', severity: 'error', title: 'auth method a NixOS host cannot use' },
+  oauthWithoutTags: { code: 'TN2081', severity: 'error', title: 'OAuth client login without tags' },
 });

@@ -4,6 +4,7 @@ import { kebab } from '../../core/names';
 import { type ILowerable, type IrContribution, markLowerable } from '../../ir/contribution';
 import type { NixosHostIr, NixosOptionIr } from '../../ir/nixos';
 import { Address } from '../address';
+import { isNodeAuthMethod, type NodeAuthMethod } from '../auth';
 import { Device } from '../device';
 import { Grant } from '../grant';
 import { AutoApprover } from '../policy-extras';
@@ -11,10 +12,12 @@ import { Ip, type IpCapability } from '../ports';
 import { hostDestination, hostIdentity } from '../private/host-selectors';
 import { report } from '../private/report';
 import { Autogroup, type Selector, type TagPosition } from '../selector';
+import type { TailscaleService } from '../service';
 import { NIXOS_CODES } from './codes';
 import { lookupOption, type NixOptionValue, optionTypeProblem, type PrioritizedValue } from './options';
 import { NginxProxy, type NginxProxyProps } from './proxy';
 import { type AuthKeySource, secretProblem, secretRef } from './secrets';
+import { HostedService } from './serve';
 import { Tuning, type TuningProps } from './tuning';
 import { FirewallZone, type FirewallZoneProps } from './zone';
 
@@ -42,8 +45,13 @@ export interface NixosHostProps {
   readonly user?: string;
   /** Control server URL for Headscale (`--login-server=`, first login only). @default - the stack's Headscale URL, else Tailscale */
   readonly loginServer?: string;
-  /** Auth key file for unattended login (`services.tailscale.authKeyFile`). @default - none: log in by hand once */
-  readonly authKey?: AuthKeySource;
+  /**
+   * Unattended login (`services.tailscale.authKeyFile`): an auth key file, or `NodeAuth.oauthClient(file)` (an
+   * OAuth client secret file plus `authKeyParameters`; needs tags). `NodeAuth.env` and `NodeAuth.workloadIdentity`
+   * cannot work on a NixOS host and are reported (TN2080).
+   * @default - none: log in by hand once
+   */
+  readonly authKey?: AuthKeySource | NodeAuthMethod;
   /** Subnet routes advertised (`--advertise-routes=`), auto-approved for this host's tags. @default - none */
   readonly advertiseRoutes?: readonly string[];
   /** Offer this host as an exit node (`--advertise-exit-node`), auto-approved for its tags. @default false */
@@ -141,6 +149,11 @@ export class NixosHost extends Construct implements ILowerable {
     });
   }
 
+  /** Serve a Tailscale Service from this host (`<path>/<service label>`); the host must carry one of its host tags. */
+  addService(service: TailscaleService): HostedService {
+    return new HostedService(this, service);
+  }
+
   /** A firewall zone (nftables) on this host. */
   addZone(id: string, props: FirewallZoneProps = {}): FirewallZone {
     return new FirewallZone(this, id, props);
@@ -181,7 +194,9 @@ export class NixosHost extends Construct implements ILowerable {
     if (p.loginServer !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(p.loginServer)) {
       this.fail(`loginServer: "${p.loginServer}" is not an http(s) URL`, 'e.g. https://headscale.example.com');
     }
-    const keyProblem = p.authKey ? secretProblem('authKey', p.authKey) : undefined;
+    const file = authKeyFile(p.authKey);
+    this.checkAuthMethod();
+    const keyProblem = file ? secretProblem('authKey', file) : undefined;
     if (keyProblem) {
       report(
         this,
@@ -197,6 +212,39 @@ export class NixosHost extends Construct implements ILowerable {
       this.fail(`operator: "${p.operator}" is not a Unix user name`, 'give the login name, e.g. alice');
     }
     this.checkExitNode();
+  }
+
+  /** Which `NodeAuth` methods a NixOS host can use (see src/constructs/auth.ts). */
+  private checkAuthMethod(): void {
+    const auth = this.props.authKey;
+    if (!isNodeAuthMethod(auth)) return;
+    const unsupported = (message: string) =>
+      report(
+        this,
+        NIXOS_CODES.authMethodUnsupported,
+        message,
+        'use AuthKey.sops(name), AuthKey.agenix(name), AuthKey.file(path) or NodeAuth.oauthClient(AuthKey.sops(name))',
+      );
+    if (auth.kind === 'env') {
+      unsupported(
+        'authKey: NodeAuth.env cannot work on NixOS: tailscaled-autoconnect reads the key from services.tailscale.authKeyFile, not from an environment variable',
+      );
+    } else if (auth.kind === 'workloadIdentity') {
+      unsupported(
+        'authKey: workload identity needs an OIDC token issued to the workload (Kubernetes, CI, a cloud instance); a bare-metal NixOS host has no such issuer',
+      );
+    } else if (!('path' in auth.secret)) {
+      unsupported(
+        'authKey: a Kubernetes SecretKeyRef cannot reach a NixOS host; give the OAuth client secret as a file',
+      );
+    } else if ((this.props.tags ?? []).length === 0) {
+      report(
+        this,
+        NIXOS_CODES.oauthWithoutTags,
+        'authKey: an OAuth client secret registers tagged devices only, and this host has no tags',
+        'give the host tags (the OAuth client must own them), or use an auth key file',
+      );
+    }
   }
 
   private checkExitNode(): void {
@@ -337,7 +385,7 @@ function lowerTailscale(host: NixosHost): NixosHostIr['tailscale'] {
     interfaceName: host.tailscaleInterface,
     port: p.port ?? 41641,
     ...(p.loginServer ? { loginServer: p.loginServer } : {}),
-    ...(p.authKey ? { authKey: secretRef(p.authKey) } : {}),
+    ...authKeyIr(p.authKey),
     acceptDns: p.acceptDns ?? true,
     acceptRoutes: p.acceptRoutes ?? false,
     ssh: p.ssh ?? false,
@@ -346,6 +394,23 @@ function lowerTailscale(host: NixosHost): NixosHostIr['tailscale'] {
     ...(exitNode !== undefined ? { useExitNode: typeof exitNode === 'string' ? exitNode : exitNode.hostname } : {}),
     exitNodeAllowLanAccess: p.exitNodeAllowLanAccess ?? false,
     ...(p.operator ? { operator: p.operator } : {}),
+  };
+}
+
+/** The key file of an auth method that has one (a plain key file, or an OAuth client secret file). */
+function authKeyFile(auth: AuthKeySource | NodeAuthMethod | undefined): AuthKeySource | undefined {
+  if (auth === undefined) return undefined;
+  if (!isNodeAuthMethod(auth)) return auth;
+  return auth.kind === 'oauthClient' && 'path' in auth.secret ? auth.secret : undefined;
+}
+
+function authKeyIr(auth: AuthKeySource | NodeAuthMethod | undefined): Partial<NixosHostIr['tailscale']> {
+  const file = authKeyFile(auth);
+  if (!file) return {};
+  const oauth = isNodeAuthMethod(auth) && auth.kind === 'oauthClient';
+  return {
+    authKey: secretRef(file),
+    ...(oauth ? { authKeyParameters: { ephemeral: auth.ephemeral, preauthorized: auth.preauthorized } } : {}),
   };
 }
 
@@ -369,6 +434,7 @@ function lowerHost(host: NixosHost): NixosHostIr {
     interfaces: [...new Set(p.interfaces ?? [])].filter((i) => i !== host.tailscaleInterface).sort(),
     tailscale: lowerTailscale(host),
     proxies: [],
+    hostedServices: [],
     zones: [],
     sysctl: [],
     options: lowerOptions(host),
@@ -376,6 +442,7 @@ function lowerHost(host: NixosHost): NixosHostIr {
   for (const child of host.node.children) if (isHostPart(child)) child._contribute(ir);
   ir.proxies.sort((a, b) => compareStrings(a.name, b.name));
   ir.zones.sort((a, b) => compareStrings(a.name, b.name));
+  ir.hostedServices.sort((a, b) => compareStrings(a.service, b.service) || a.port - b.port);
   ir.sysctl.sort((a, b) => compareStrings(a.key, b.key));
   ir.options.sort((a, b) => compareStrings(a.path, b.path));
   return ir as NixosHostIr;

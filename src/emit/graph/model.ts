@@ -306,6 +306,8 @@ export interface TailnetSources {
   readonly devices?: PolicyInput;
   /** @default { dialect: 'tailscale' } */
   readonly validate?: ValidateOptions;
+  /** Tailscale Service addresses by name (services.json beside a stack's policy), so svc: tests resolve. */
+  readonly services?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface LoadedTailnet {
@@ -326,7 +328,10 @@ const testFailedCode = POLICY_CODES.testFailed.code;
  * reused rather than computed twice; only the map's compile over the real devices is left to do.
  */
 export function loadTailnet(sources: TailnetSources, checked?: PolicyCheck): LoadedTailnet {
-  const options = sources.validate ?? { dialect: 'tailscale' };
+  const options = {
+    ...(sources.validate ?? { dialect: 'tailscale' as const }),
+    ...(sources.services ? { services: sources.services } : {}),
+  };
   const parsed = sources.devices ? parseInventory(sources.devices) : { inventory: EMPTY_INVENTORY, diagnostics: [] };
   if (checked?.compiled && parsed.inventory && !hasErrors(parsed.diagnostics)) {
     const engine = new Set([...checked.lint, ...checked.diagnostics.filter((d) => d.code === testFailedCode)]);

@@ -66,7 +66,7 @@ function sidecarEnv(s: SidecarIr, control: ControlServerIr): EnvVar[] {
     ...(s.healthCheck
       ? [plain('TS_ENABLE_HEALTH_CHECK', 'true'), plain('TS_LOCAL_ADDR_PORT', `[::]:${HEALTH_PORT}`)]
       : []),
-    authKeyEnv(s),
+    ...authEnv(s),
     // With POD_NAME and POD_UID containerboot records pod_uid and emits Events to the pod (facts §1.5).
     fieldRef('POD_NAME', 'metadata.name'),
     fieldRef('POD_UID', 'metadata.uid'),
@@ -78,11 +78,35 @@ function sidecarEnv(s: SidecarIr, control: ControlServerIr): EnvVar[] {
  * in CreateContainerConfigError until Terraform or bootstrap.sh creates it, instead of silently waiting for an
  * interactive login nobody sees.
  */
-function authKeyEnv(s: SidecarIr): EnvVar {
-  return {
-    name: 'TS_AUTHKEY',
-    valueFrom: { secretKeyRef: { name: s.authKey.name, key: s.authKey.key, optional: false } },
-  };
+function authKeyEnv(s: SidecarIr, name = 'TS_AUTHKEY'): EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: s.authKey.name, key: s.authKey.key, optional: false } } };
+}
+
+/** Where the projected service-account token for workload identity is mounted. */
+const ID_TOKEN_DIR = '/var/run/secrets/tailscale/serviceaccount';
+const OAUTH_SECRET_VAR = 'TAILSCALE_OAUTH_CLIENT_SECRET';
+
+/**
+ * The login variables of the sidecar's auth method (facts §1.2, tailscale-api §1):
+ * - an OAuth client secret is used as the auth key with key parameters appended, through Kubernetes' `$(VAR)`
+ *   expansion of an earlier variable, so the secret stays in its Secret; `--advertise-tags` is in TS_EXTRA_ARGS;
+ * - workload identity: `TS_CLIENT_ID` (from the Secret Terraform writes) and `TS_ID_TOKEN=file:` the projected
+ *   service-account token (containerboot ≥ 1.94 passes them to `tailscale up --client-id --id-token`).
+ */
+function authEnv(s: SidecarIr): EnvVar[] {
+  switch (s.authMethod) {
+    case 'oauthClient': {
+      const p = s.oauthParameters ?? { ephemeral: false, preauthorized: true };
+      return [
+        authKeyEnv(s, OAUTH_SECRET_VAR),
+        plain('TS_AUTHKEY', `$(${OAUTH_SECRET_VAR})?ephemeral=${p.ephemeral}&preauthorized=${p.preauthorized}`),
+      ];
+    }
+    case 'workloadIdentity':
+      return [authKeyEnv(s, 'TS_CLIENT_ID'), plain('TS_ID_TOKEN', `file:${ID_TOKEN_DIR}/token`)];
+    default:
+      return [authKeyEnv(s)];
+  }
 }
 
 /** Userspace needs no privileges (§2.4); kernel mode needs `privileged` since runc 1.2 (§2.3, tailscale#14256). */
@@ -102,6 +126,9 @@ export function sidecarContainer(s: SidecarIr, control: ControlServerIr): K8sObj
   const mounts = [
     ...(s.serveConfig !== undefined ? [{ name: 'tailscale-serve', mountPath: SERVE_DIR, readOnly: true }] : []),
     ...(s.state.kind === 'emptyDir' ? [{ name: 'tailscale-state', mountPath: STATE_DIR }] : []),
+    ...(s.authMethod === 'workloadIdentity'
+      ? [{ name: 'tailscale-id-token', mountPath: ID_TOKEN_DIR, readOnly: true }]
+      : []),
   ];
   return {
     name: SIDECAR_CONTAINER,
@@ -149,6 +176,7 @@ export function podSpecAdditions(w: WorkloadIr, s: SidecarIr, control: ControlSe
   const volumes = [
     ...(s.serveConfig !== undefined ? [{ name: 'tailscale-serve', configMap: { name: serveConfigMapName(w) } }] : []),
     ...(s.state.kind === 'emptyDir' ? [{ name: 'tailscale-state', emptyDir: {} }] : []),
+    ...(s.authMethod === 'workloadIdentity' ? [idTokenVolume(s)] : []),
   ];
   const needsForwarding = !s.userspace && s.routes.length > 0;
   return {
@@ -156,5 +184,14 @@ export function podSpecAdditions(w: WorkloadIr, s: SidecarIr, control: ControlSe
     containers: [sidecarContainer(s, control)],
     ...(needsForwarding ? { initContainers: [forwardingInitContainer(s)] } : {}),
     ...(volumes.length > 0 ? { volumes } : {}),
+  };
+}
+
+/** A service-account token for the federated identity's audience; the kubelet renews it before it expires. */
+function idTokenVolume(s: SidecarIr): K8sObject {
+  const audience = s.idTokenAudience ?? 'tailscale';
+  return {
+    name: 'tailscale-id-token',
+    projected: { sources: [{ serviceAccountToken: { audience, expirationSeconds: 3600, path: 'token' } }] },
   };
 }

@@ -6,7 +6,13 @@ import type { StackIr } from '../../ir/types';
 import type { EmittedFile } from '../emitter';
 import { podSpecAdditions, serveConfigMapName } from './container';
 import { sidecarWorkloads } from './helm-values';
-import { connectorManifest, proxyClassManifest, servicePatch } from './operator';
+import {
+  connectorManifest,
+  proxyClassManifest,
+  proxyGroupManifest,
+  serviceIngressManifest,
+  servicePatch,
+} from './operator';
 import { commonLabels, sidecarRbacObjects } from './rbac';
 
 /**
@@ -27,6 +33,19 @@ export function kubernetesManifests(ir: StackIr): EmittedFile[] {
   for (const c of ir.kubernetes.connectors) {
     files.push(
       yamlFile(`k8s/tailscale.com/connector-${c.name}.yaml`, connectorManifest(c), ['kubectl apply -f <this file>']),
+    );
+  }
+  const groups = new Map(ir.kubernetes.serviceIngresses.map((s) => [s.proxyGroup, s]));
+  for (const [name, s] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    files.push(
+      yamlFile(`k8s/tailscale.com/proxygroup-${name}.yaml`, proxyGroupManifest(s), ['kubectl apply -f <this file>']),
+    );
+  }
+  for (const s of ir.kubernetes.serviceIngresses) {
+    files.push(
+      yamlFile(`k8s/${s.namespace}/${s.hostname}.ingress.yaml`, serviceIngressManifest(s), [
+        'kubectl apply -f <this file>',
+      ]),
     );
   }
   for (const s of ir.kubernetes.exposedServices) {

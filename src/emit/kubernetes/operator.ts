@@ -1,4 +1,4 @@
-import type { ConnectorIr, ExposedServiceIr, OperatorIr, ProxyClassIr } from '../../ir/kubernetes';
+import type { ConnectorIr, ExposedServiceIr, OperatorIr, ProxyClassIr, ServiceIngressIr } from '../../ir/kubernetes';
 
 /**
  * Artifacts for the Tailscale Kubernetes operator (facts §3): `tailscale-operator` chart values, ProxyClass and
@@ -93,6 +93,40 @@ export function connectorManifest(c: ConnectorIr): Record<string, unknown> {
       exitNode: c.exitNode,
       ...(c.proxyClass ? { proxyClass: c.proxyClass } : {}),
       replicas: c.replicas,
+    },
+  };
+}
+
+/** An ingress ProxyGroup (cluster-scoped): its pods host the Tailscale Services of the Ingresses naming it. */
+export function proxyGroupManifest(s: ServiceIngressIr): Record<string, unknown> {
+  return {
+    apiVersion: CRD_API_VERSION,
+    kind: 'ProxyGroup',
+    metadata: { name: s.proxyGroup },
+    spec: { type: 'ingress', tags: s.proxyGroupTags, replicas: s.replicas },
+  };
+}
+
+/**
+ * The Ingress that makes the ProxyGroup advertise `svc:<hostname>`: class `tailscale`, the ProxyGroup annotation,
+ * the Service's label as its one TLS host (HTTPS on 443 with the Service's certificate), the backend as default.
+ */
+export function serviceIngressManifest(s: ServiceIngressIr): Record<string, unknown> {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: {
+      name: s.hostname,
+      namespace: s.namespace,
+      annotations: {
+        'tailscale.com/proxy-group': s.proxyGroup,
+        ...(s.serviceTags.length > 0 ? { 'tailscale.com/tags': s.serviceTags.join(',') } : {}),
+      },
+    },
+    spec: {
+      ingressClassName: 'tailscale',
+      defaultBackend: { service: { name: s.backend.service, port: { number: s.backend.port } } },
+      tls: [{ hosts: [s.hostname] }],
     },
   };
 }

@@ -48,18 +48,10 @@ export interface NginxServer {
   readonly locations: readonly NginxLocation[];
 }
 
-export interface ServeEndpoint {
-  readonly service: string;
-  readonly port: number;
-  readonly target: string;
-}
-
 export interface NginxModel {
   readonly host: string;
   readonly limitZones: readonly LimitZone[];
   readonly servers: readonly NginxServer[];
-  /** Tailscale Services forwarded to nginx by `tailscale serve` */
-  readonly serve: readonly ServeEndpoint[];
 }
 
 export function nginxModel(host: NixosHostIr, magicDnsSuffix: string): NginxModel {
@@ -79,17 +71,6 @@ export function nginxModel(host: NixosHostIr, magicDnsSuffix: string): NginxMode
       p.rateLimit ? [{ name: p.name, rate: p.rateLimit.rate, size: '10m' }] : [],
     ),
     servers: withReuseport([...servers.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))),
-    serve: host.proxies.flatMap((p) =>
-      p.reach.kind === 'service'
-        ? [
-            {
-              service: p.reach.service.replace(/^svc:/, ''),
-              port: p.reach.port,
-              target: `http://127.0.0.1:${p.reach.localPort}`,
-            },
-          ]
-        : [],
-    ),
   };
 }
 

@@ -11,6 +11,7 @@ import { environmentValue, WAIT_FOR_TAILSCALE } from '../systemd';
 import { wireguardNixosPart, wireguardSecrets } from '../wireguard/nixos';
 import { type MonitoringPart, monitoringPart, nodeExporterOrdering } from './monitoring';
 import { secretDeclarations } from './secrets';
+import { servePart } from './serve';
 import { loginNotes, magicDnsSuffix, tailscaleOptions } from './tailscale';
 
 /**
@@ -27,6 +28,7 @@ export function hostModule(ir: StackIr, host: NixosHostIr): string {
       ? wireguardNixosPart(ir, host)
       : { services: { tailscale: nix.comment([host.source.path], tailscaleOptions(ir, host)) } },
     nginxPart(model),
+    servePart(host),
     firewallPart(ir, host, monitoring),
     sysctlPart(host),
     monitoringFragment(host, monitoring),
@@ -66,17 +68,11 @@ function nginxPart(model: NginxModel): NixAttrs {
   const certs = [...new Set(model.servers.flatMap((s) => (s.tls.kind === 'tailscale' ? [s.tls.fqdn] : [])))];
   const acme = model.servers.flatMap((s) => (s.tls.kind === 'acme' ? [s.tls] : []));
   const email = acme.find((a) => a.email)?.email;
-  const serve = Object.fromEntries(
-    model.serve.map((e) => [e.service, { endpoints: { [`tcp:${e.port}`]: e.target }, advertised: true }]),
-  );
   const certSources = model.servers
     .filter((s) => s.tls.kind === 'tailscale')
     .flatMap((s) => s.locations.map((l) => l.source));
   return {
-    services: {
-      nginx: nginxNixOptions(model),
-      ...(model.serve.length > 0 ? { tailscale: { serve: { enable: true, services: serve } } } : {}),
-    },
+    services: { nginx: nginxNixOptions(model) },
     systemd: tailscaleCertUnits(certs, certSources),
     ...(acme.length > 0
       ? { security: { acme: { acceptTerms: true, ...(email ? { defaults: { email } } : {}) } } }

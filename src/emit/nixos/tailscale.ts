@@ -57,6 +57,8 @@ export function tailscaleOptions(ir: StackIr, host: NixosHostIr): NixAttrs {
   if (t.interfaceName !== 'tailscale0') attrs.interfaceName = t.interfaceName;
   if (t.authKey) {
     attrs.authKeyFile = secretPathRef(t.authKey);
+    // an OAuth client secret becomes an auth key with these parameters appended (`?ephemeral=…&preauthorized=…`)
+    if (t.authKeyParameters) attrs.authKeyParameters = { ...t.authKeyParameters };
     attrs.extraUpFlags = upFlags(ir, host);
   }
   return attrs;
@@ -66,7 +68,7 @@ export function tailscaleOptions(ir: StackIr, host: NixosHostIr): NixAttrs {
 export function loginNotes(ir: StackIr, host: NixosHostIr): string[] {
   if (host.tailscale.authKey) {
     return [
-      `First login is unattended: tailscaled-autoconnect runs tailscale up with the auth key from ${describeSecret(host)}.`,
+      `First login is unattended: tailscaled-autoconnect runs tailscale up with the ${host.tailscale.authKeyParameters ? 'OAuth client secret' : 'auth key'} from ${describeSecret(host)}.`,
     ];
   }
   return [

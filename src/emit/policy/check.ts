@@ -3,6 +3,7 @@ import { CORE_CODES } from '../../core/errors';
 import type { StackIr } from '../../ir/types';
 import { checkPolicy, lazyLocate, type PolicyCheck, parseInventory } from '../../policy';
 import { INVENTORY_FILE } from '../inventory';
+import { serviceAddresses } from '../services';
 
 /**
  * The synthesized policy goes through the same validator and test runner as any policy file (what Tailscale does
@@ -31,6 +32,7 @@ export function checkSynthesizedPolicy(
     dialect: 'tailscale',
     representativeDevices: true,
     lint: true,
+    ...(ir.services.length > 0 ? { services: serviceAddresses(ir) } : {}),
     ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}),
   });
   const lines = text.split('\n');

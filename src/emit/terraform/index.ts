@@ -5,6 +5,7 @@ import type { EmittedFile } from '../emitter';
 import { addKubernetesTerraform, hasKubernetesTerraform } from './kubernetes';
 import { TailscaleAcl } from './l1/policy';
 import { TailscaleProvider, type TailscaleProviderConfig } from './l1/provider';
+import { addTailscaleServices } from './services';
 import { addTailnetDns } from './tailnet-dns';
 
 export const TERRAFORM_FILE = 'terraform/cdk.tf.json';
@@ -25,13 +26,15 @@ export function emitTerraform(ir: StackIr, stack: TerraformStack, files: Readonl
   addTailnetDns(ir, stack);
   addKubernetesTerraform(ir, stack);
   const policy = files.get('policy.hujson');
-  if (tailscaleApi && policy !== undefined) {
-    new TailscaleAcl(stack, 'policy', {
-      acl: policy,
-      ...(ir.terraform.overwriteExistingPolicy ? { overwriteExistingContent: true } : {}),
-      ...(ir.terraform.resetPolicyOnDestroy ? { resetAclOnDestroy: true } : {}),
-    });
-  }
+  const acl =
+    tailscaleApi && policy !== undefined
+      ? new TailscaleAcl(stack, 'policy', {
+          acl: policy,
+          ...(ir.terraform.overwriteExistingPolicy ? { overwriteExistingContent: true } : {}),
+          ...(ir.terraform.resetPolicyOnDestroy ? { resetAclOnDestroy: true } : {}),
+        })
+      : undefined;
+  addTailscaleServices(ir, stack, acl);
   return [{ path: TERRAFORM_FILE, content: terraformJson(stack) }];
 }
 

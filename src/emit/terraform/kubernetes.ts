@@ -8,10 +8,10 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { ServiceAccountV1 } from '@cdktf/provider-kubernetes/lib/service-account-v1';
 import { type TerraformStack, TerraformVariable } from 'cdktf';
 import { terraformId } from '../../core/names';
-import type { AuthKeyIr, OperatorIr, WorkloadIr } from '../../ir/kubernetes';
+import type { AuthKeyIr, FederatedIdentityIr, OperatorIr, WorkloadIr } from '../../ir/kubernetes';
 import type { StackIr } from '../../ir/types';
 import { commonLabels, sidecarRbacName, sidecarRoleRules } from '../kubernetes/rbac';
-import { TailscaleOauthClient, TailscaleTailnetKey } from './l1/keys';
+import { TailscaleFederatedIdentity, TailscaleOauthClient, TailscaleTailnetKey } from './l1/keys';
 
 /**
  * The Kubernetes part of a stack's Terraform (@cdktf/provider-kubernetes, hashicorp/kubernetes 2.38): the sidecars'
@@ -36,8 +36,9 @@ export function addKubernetesTerraform(ir: StackIr, stack: TerraformStack): void
   for (const w of ir.kubernetes.workloads.filter((x) => x.sidecar)) addRbac(stack, w);
   if (ir.controlServer.kind !== 'tailscale') return;
   for (const k of ir.kubernetes.authKeys) addAuthKey(stack, k);
+  for (const f of ir.kubernetes.federatedIdentities) addFederatedIdentity(stack, f);
   const operator = ir.kubernetes.operators[0];
-  if (operator?.manageOAuthClient) addOperatorClient(stack, operator);
+  if (operator?.manageOAuthClient) addOperatorClient(stack, operator, ir.kubernetes.serviceIngresses.length > 0);
 }
 
 /** Cluster credentials from variables: a kubeconfig path and context, never inline certificates or tokens. */
@@ -113,10 +114,11 @@ function addAuthKey(stack: TerraformStack, k: AuthKeyIr): void {
 }
 
 /** The operator's OAuth client, minted by Terraform and handed over in the Secret the chart reads (facts §3.3). */
-function addOperatorClient(stack: TerraformStack, o: OperatorIr): void {
+function addOperatorClient(stack: TerraformStack, o: OperatorIr, services: boolean): void {
   const namespace = new NamespaceV1(stack, 'tailscale_operator_namespace', { metadata: { name: o.namespace } });
   const client = new TailscaleOauthClient(stack, 'tailscale_operator_oauth_client', {
-    scopes: [...OPERATOR_OAUTH_SCOPES],
+    // Tailscale Services on ProxyGroups are created through the API's services scope (KB 1236)
+    scopes: [...OPERATOR_OAUTH_SCOPES, ...(services ? ['services'] : [])],
     tags: [...o.tags],
     description: 'tailscale-operator',
   });
@@ -129,5 +131,32 @@ function addOperatorClient(stack: TerraformStack, o: OperatorIr): void {
     type: 'Opaque',
     data: { client_id: client.id, client_secret: client.key },
     dependsOn: [namespace],
+  });
+}
+
+/**
+ * Workload identity federation of a sidecar: the federated identity trusts exactly the pod's service account
+ * (`system:serviceaccount:<ns>:<name>`, the `sub` of Kubernetes tokens) for the projected token's audience, may
+ * mint auth keys with the sidecar's tags, and its client ID (not a secret, but only known after apply) goes into
+ * the Secret the pod reads `TS_CLIENT_ID` from.
+ */
+function addFederatedIdentity(stack: TerraformStack, f: FederatedIdentityIr): void {
+  const id = terraformId(`${f.namespace}_${f.secretName}`);
+  const identity = new TailscaleFederatedIdentity(stack, `${id}_federated_identity`, {
+    issuer: f.issuer,
+    subject: `system:serviceaccount:${f.namespace}:${f.serviceAccount}`,
+    audience: f.audience,
+    scopes: ['auth_keys'],
+    tags: [...f.tags],
+    description: `${f.namespace} ${f.workload} sidecar`.replace(/[^A-Za-z0-9 -]/g, '-').slice(0, 50),
+  });
+  new SecretV1(stack, `${id}_secret`, {
+    metadata: {
+      name: f.secretName,
+      namespace: f.namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'tailnet-cdk', 'app.kubernetes.io/part-of': f.workload },
+    },
+    type: 'Opaque',
+    data: { [f.secretKey]: identity.id },
   });
 }

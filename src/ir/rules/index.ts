@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../../core/diagnostics';
 import type { StackIr } from '../types';
+import { authMethodsNeedTailscale, duplicateServices } from './auth-methods';
 import { headscaleConfigProblems, headscaleTerraformNotice } from './headscale-config';
 import { headscalePolicyProblems } from './headscale-policy';
 import {
@@ -39,6 +40,8 @@ export const IR_RULES: readonly IrRule[] = [
   { name: 'nixos-grants-vs-zones', check: nixosGrantZoneConflicts },
   { name: 'systemd-unit-conflicts', check: systemdUnitConflicts },
   { name: 'wireguard', check: wireguardProblems },
+  { name: 'auth-methods-and-services-need-tailscale', check: authMethodsNeedTailscale },
+  { name: 'duplicate-services', check: duplicateServices },
 ];
 
 export function runIrRules(ir: StackIr, rules: readonly IrRule[] = IR_RULES): Diagnostic[] {

@@ -49,7 +49,10 @@ export function secretReferences(ir: StackIr): Diagnostic[] {
   // On Tailscale's control plane generated keys are Terraform resources: without Terraform nothing produces them.
   const producing = ir.controlServer.kind === 'headscale' || ir.terraform.enabled;
   const keys = producing ? ir.kubernetes.authKeys : [];
-  const produced = keys.map((k) => ({ ns: k.namespace, name: k.secretName, key: k.secretKey }));
+  // federated identities' client IDs come from Terraform on Tailscale only (Headscale is reported: TN3080)
+  const identities =
+    ir.terraform.enabled && ir.controlServer.kind === 'tailscale' ? ir.kubernetes.federatedIdentities : [];
+  const produced = [...keys, ...identities].map((k) => ({ ns: k.namespace, name: k.secretName, key: k.secretKey }));
   const out: Diagnostic[] = producing ? [] : operatorSecretUnproduced(ir);
   for (const w of ir.kubernetes.workloads) {
     const ref = w.sidecar?.authKey;

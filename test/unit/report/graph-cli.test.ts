@@ -101,6 +101,17 @@ describe('tailnet-cdk graph', () => {
     expect(missing.err).toContain('TN9005');
   });
 
+  it('gives, for every committed example stack, exactly the report.html synth wrote', () => {
+    const out = path.join(REPO_ROOT, 'out');
+    const stacks = fs.readdirSync(out).filter((s) => fs.existsSync(path.join(out, s, 'report.html')));
+    expect(stacks.length).toBeGreaterThanOrEqual(7);
+    for (const stack of stacks) {
+      const html = graph(['--stack', stack, '--dir', out, '--format', 'html']);
+      expect(html.status, html.err).toBe(0);
+      expect(html.out, stack).toBe(fs.readFileSync(path.join(out, stack, 'report.html'), 'utf8'));
+    }
+  });
+
   it('draws a synthesized stack, and its html is exactly the report.html synth wrote', () => {
     const outdir = tmpDir('graph-out');
     const app = new TailnetApp({ outdir, cdktfOutdir: tmpDir('graph-cdktf') });

@@ -4,9 +4,9 @@ import { type Diagnostic, formatDiagnostic, hasErrors } from '../../core/diagnos
 import { CORE_CODES, diag } from '../../core/errors';
 import { MANIFEST } from '../../core/writer';
 import { buildAccessMap, drawAccessMap, loadTailnet, type TailnetSources } from '../../emit/graph';
-import { siblingServices } from '../policy-files';
 import { artifactsOf, buildReport, REPORT_FILE, renderReportHtml } from '../../emit/report';
 import { EXIT, UsageError } from '../exit';
+import { siblingServices } from '../policy-files';
 
 /**
  * `tailnet-cdk graph [--stack <name> | <policy> --devices <file>] --format svg|html|mermaid|dot [--expand]

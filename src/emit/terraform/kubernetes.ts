@@ -102,14 +102,24 @@ function addAuthKey(stack: TerraformStack, k: AuthKeyIr): void {
     expiry: k.expirySeconds,
     description: keyDescription(k),
   });
+  workloadSecret(stack, id, k, key.key);
+}
+
+/** The Secret a sidecar reads its credential from, labelled as ours and as part of its workload. */
+function workloadSecret(
+  stack: TerraformStack,
+  id: string,
+  s: { readonly secretName: string; readonly namespace: string; readonly workload: string; readonly secretKey: string },
+  value: string,
+): void {
   new SecretV1(stack, `${id}_secret`, {
     metadata: {
-      name: k.secretName,
-      namespace: k.namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'tailnet-cdk', 'app.kubernetes.io/part-of': k.workload },
+      name: s.secretName,
+      namespace: s.namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'tailnet-cdk', 'app.kubernetes.io/part-of': s.workload },
     },
     type: 'Opaque',
-    data: { [k.secretKey]: key.key },
+    data: { [s.secretKey]: value },
   });
 }
 
@@ -150,13 +160,5 @@ function addFederatedIdentity(stack: TerraformStack, f: FederatedIdentityIr): vo
     tags: [...f.tags],
     description: `${f.namespace} ${f.workload} sidecar`.replace(/[^A-Za-z0-9 -]/g, '-').slice(0, 50),
   });
-  new SecretV1(stack, `${id}_secret`, {
-    metadata: {
-      name: f.secretName,
-      namespace: f.namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'tailnet-cdk', 'app.kubernetes.io/part-of': f.workload },
-    },
-    type: 'Opaque',
-    data: { [f.secretKey]: identity.id },
-  });
+  workloadSecret(stack, id, f, identity.id);
 }

@@ -114,6 +114,75 @@ function expand(pattern: string): RegExp[] {
 }
 const KNOWN = EMITTED.flatMap(expand);
 
+/**
+ * The NixOS types (facts/nixos.md §1–§6; systemd.services from systemd-unit-options) of the options the generated
+ * parts set, checked on the evaluated values: the paths above say the option exists, these say the value fits it.
+ */
+const isStr = (v: unknown) => typeof v === 'string';
+const isBool = (v: unknown) => typeof v === 'boolean';
+const isPort = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
+const isPath = (v: unknown) => typeof v === 'string' && v.startsWith('/');
+const listOf = (check: (v: unknown) => boolean) => (v: unknown) => Array.isArray(v) && v.every(check);
+const nullOr = (check: (v: unknown) => boolean) => (v: unknown) => v === null || check(v);
+const oneOf =
+  (...values: unknown[]) =>
+  (v: unknown) =>
+    values.includes(v);
+const listen = (v: unknown) => {
+  const l = v as Record<string, unknown>;
+  return isStr(l.addr) && (l.port === undefined || nullOr(isPort)(l.port)) && (l.ssl === undefined || isBool(l.ssl));
+};
+const OPTION_TYPES: [string, (v: unknown) => boolean][] = [
+  ['services.tailscale.{enable,openFirewall}', isBool],
+  ['services.tailscale.port', isPort],
+  ['services.tailscale.interfaceName', isStr],
+  ['services.tailscale.useRoutingFeatures', oneOf('none', 'client', 'server', 'both')],
+  ['services.tailscale.authKeyFile', nullOr(isPath)],
+  ['services.tailscale.authKeyParameters.{ephemeral,preauthorized}', nullOr(isBool)],
+  ['services.tailscale.{extraUpFlags,extraSetFlags}', listOf(isStr)],
+  ['services.tailscale.serve.enable', isBool],
+  ['services.tailscale.serve.services.*.endpoints.*', (v) => isStr(v) && /^(https?|tcp):\/\//.test(v as string)],
+  ['services.tailscale.serve.services.*.advertised', nullOr(isBool)],
+  ['services.nginx.{enable,recommendedProxySettings,recommendedTlsSettings}', isBool],
+  ['services.nginx.commonHttpConfig', isStr],
+  ['services.nginx.virtualHosts.*.{forceSSL,onlySSL,enableACME,http2,quic,http3,reuseport}', isBool],
+  ['services.nginx.virtualHosts.*.serverName', nullOr(isStr)],
+  ['services.nginx.virtualHosts.*.serverAliases', listOf(isStr)],
+  ['services.nginx.virtualHosts.*.{sslCertificate,sslCertificateKey}', isPath],
+  ['services.nginx.virtualHosts.*.extraConfig', isStr],
+  ['services.nginx.virtualHosts.*.listen', listOf(listen)],
+  ['services.nginx.virtualHosts.*.locations.*.{proxyPass,extraConfig}', isStr],
+  ['services.nginx.virtualHosts.*.locations.*.{recommendedProxySettings,proxyWebsockets}', isBool],
+  ['services.nginx.virtualHosts.*.locations.*.basicAuthFile', nullOr(isPath)],
+  ['networking.nftables.enable', isBool],
+  ['networking.nftables.tables.*.family', oneOf('ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev')],
+  ['networking.nftables.tables.*.content', isStr],
+  ['networking.firewall.trustedInterfaces', listOf(isStr)],
+  ['networking.firewall.interfaces.*.{allowedTCPPorts,allowedUDPPorts}', listOf(isPort)],
+  ['services.prometheus.enable', isBool],
+  ['services.prometheus.port', isPort],
+  ['services.prometheus.exporters.node.{enable}', isBool],
+  ['services.prometheus.exporters.node.port', isPort],
+  ['services.prometheus.exporters.node.listenAddress', isStr],
+  ['services.prometheus.exporters.node.{enabledCollectors,extraFlags}', listOf(isStr)],
+  ['services.grafana.{enable,provision.enable}', isBool],
+  ['services.grafana.settings.server.http_port', isPort],
+  ['systemd.services.*.{description,script,preStart}', isStr],
+  ['systemd.services.*.{after,wants,wantedBy}', listOf(isStr)],
+  ['systemd.tmpfiles.rules', listOf(isStr)],
+];
+const TYPED = OPTION_TYPES.flatMap(([pattern, check]) => expand(pattern).map((re) => ({ re, check, pattern })));
+
+/** An option value as the module system reads it: `mkOverride`/`mkDefault` wrap the value they set. */
+function unwrap(value: unknown): unknown {
+  const v = value as { _type?: string; content?: unknown } | null;
+  return v !== null && typeof v === 'object' && v._type === 'override' ? unwrap(v.content) : value;
+}
+
+function valueAt(root: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], root);
+}
+
 /** Leaf option paths (segments joined by NUL, as attribute names may contain dots). */
 function optionPaths(value: unknown, prefix: string[] = []): string[][] {
   const isLeaf = typeof value !== 'object' || value === null || Array.isArray(value) || '_type' in value;
@@ -141,6 +210,24 @@ describe.skipIf(!hasNix)('NixOS modules under nix-instantiate', () => {
         expect(known, `${m.key}: option ${p.join('.')} is not one the generator may emit`).toBe(true);
       }
     }
+  });
+
+  it('sets every known option to a value of its NixOS type', () => {
+    let checked = 0;
+    for (const m of all) {
+      const value = evaluate(m);
+      for (const p of optionPaths(value)) {
+        const typed = TYPED.find((t) => t.re.test(p.join('\u0000')));
+        if (!typed) continue;
+        const v = unwrap(valueAt(value, p));
+        expect(
+          typed.check(v),
+          `${m.key}: ${p.join('.')} = ${JSON.stringify(v)} is not of the type of ${typed.pattern}`,
+        ).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
   });
 
   it('reads back the values the emitter meant: flags one word each, priorities as overrides', () => {

@@ -22,6 +22,11 @@ const LEADING_KEYS = ['apiVersion', 'kind', 'metadata', 'name', 'namespace'];
 
 export function printYaml(value: unknown, options: YamlOptions = {}): string {
   const data = (options.keys ?? 'sorted') === 'sorted' ? orderKeys(dropNulls(value)) : dropNulls(value);
+  return commentLines(options.header) + (printSimpleYaml(data) ?? printWithLibrary(data));
+}
+
+/** The yaml library's printing of prepared data (keys ordered, nulls dropped), with our quoting rules. */
+export function printWithLibrary(data: unknown): string {
   const doc = new Document(data, { version: '1.1' });
   visit(doc, {
     Pair(_key, pair) {
@@ -38,8 +43,7 @@ export function printYaml(value: unknown, options: YamlOptions = {}): string {
       quoteIfAmbiguous(node);
     },
   });
-  const body = doc.toString({ lineWidth: 0, minContentWidth: 0, indent: 2, indentSeq: true });
-  return commentLines(options.header) + body;
+  return doc.toString({ lineWidth: 0, minContentWidth: 0, indent: 2, indentSeq: true });
 }
 
 /** Several documents in one file, separated by `---` (the form `kubectl apply -f` reads). */
@@ -108,4 +112,89 @@ function compareKeys(a: string, b: string): number {
   const rb = LEADING_KEYS.indexOf(b);
   if (ra >= 0 || rb >= 0) return (ra < 0 ? LEADING_KEYS.length : ra) - (rb < 0 ? LEADING_KEYS.length : rb);
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The common case without the yaml library's Document: maps, sequences, booleans, safe integers and strings of
+ * "word" characters, printed exactly as the library prints them with our options (a differential property test,
+ * test/property/yaml-fast.test.ts, holds the two to the same bytes). Building and visiting a Document per manifest
+ * was most of the Kubernetes emitter's time at 300 workloads. Anything else (other strings, floats, block
+ * scalars) returns undefined and goes through the library.
+ */
+export function printSimpleYaml(data: unknown): string | undefined {
+  if (isCollection(data)) {
+    if (isEmpty(data)) return Array.isArray(data) ? '[]\n' : '{}\n';
+    const lines = Array.isArray(data) ? seqLines(data, '') : mapLines(data as Record<string, unknown>, '');
+    return lines === undefined ? undefined : `${lines.join('\n')}\n`;
+  }
+  const text = scalarText(data);
+  return text === undefined ? undefined : `${text}\n`;
+}
+
+/** Characters that never need escaping and never start a comment or a mapping inside a block-context scalar. */
+const SIMPLE_STRING = /^[A-Za-z0-9_./@%+=,:~[\]{}!&*-]+$/;
+/** A plain scalar cannot start with these (YAML indicators), so the library double-quotes such strings. */
+const INDICATOR_FIRST = /^[[\]{}@%!&*,]/;
+/** First characters after which the library keeps a string plain (unless it reads as another type). */
+const PLAIN_FIRST = /^([A-Za-z0-9_./]|-.)/;
+
+function scalarText(v: unknown): string | undefined {
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'number') return Number.isSafeInteger(v) && !Object.is(v, -0) ? String(v) : undefined;
+  if (typeof v !== 'string') return undefined;
+  if (v === '' || v === '-') return `"${v}"`;
+  if (!SIMPLE_STRING.test(v) || v.endsWith(':')) return undefined;
+  // none of these characters needs escaping inside double quotes
+  if (INDICATOR_FIRST.test(v)) return `"${v}"`;
+  if (!PLAIN_FIRST.test(v)) return undefined;
+  return readsAsOtherThan(v, '1.1') || readsAsOtherThan(v, '1.2') ? `"${v}"` : v;
+}
+
+function isCollection(v: unknown): v is object {
+  return typeof v === 'object' && v !== null;
+}
+
+function isEmpty(v: object): boolean {
+  return Array.isArray(v) ? v.length === 0 : Object.keys(v).length === 0;
+}
+
+function mapLines(map: Record<string, unknown>, indent: string): string[] | undefined {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(map)) {
+    const key = scalarText(k);
+    if (key === undefined) return undefined;
+    const nested = valueLines(v, indent, `${indent}${key}:`);
+    if (nested === undefined) return undefined;
+    out.push(...nested);
+  }
+  return out;
+}
+
+/** A map entry's value: on the key's line when scalar or empty, else the block below it, indented. */
+function valueLines(v: unknown, indent: string, head: string): string[] | undefined {
+  if (!isCollection(v) || isEmpty(v)) {
+    const text = isCollection(v) ? (Array.isArray(v) ? '[]' : '{}') : scalarText(v);
+    return text === undefined ? undefined : [`${head} ${text}`];
+  }
+  const inner = `${indent}  `;
+  const body = Array.isArray(v) ? seqLines(v, inner) : mapLines(v as Record<string, unknown>, inner);
+  return body === undefined ? undefined : [head, ...body];
+}
+
+function seqLines(seq: readonly unknown[], indent: string): string[] | undefined {
+  const out: string[] = [];
+  for (const item of seq) {
+    if (!isCollection(item) || isEmpty(item)) {
+      const text = isCollection(item) ? (Array.isArray(item) ? '[]' : '{}') : scalarText(item);
+      if (text === undefined) return undefined;
+      out.push(`${indent}- ${text}`);
+      continue;
+    }
+    // a collection item starts on the dash's line, the rest aligned two columns in
+    const inner = `${indent}  `;
+    const body = Array.isArray(item) ? seqLines(item, inner) : mapLines(item as Record<string, unknown>, inner);
+    if (body === undefined) return undefined;
+    out.push(`${indent}- ${body[0].slice(inner.length)}`, ...body.slice(1));
+  }
+  return out;
 }

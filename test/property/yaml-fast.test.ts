@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseYaml, printSimpleYaml, printWithLibrary } from '../../src/core/canonical/yaml';
+
+/**
+ * The Document-free printer is a shortcut, not a second dialect: wherever it answers, it must give the yaml
+ * library's bytes to the letter, and it must answer for the common shapes (so the shortcut is really taken).
+ */
+const word = fc.stringMatching(/^[A-Za-z0-9_./@%+=,:~[\]{}!&*# -]{0,12}$/);
+const tricky = fc.constantFrom(
+  'yes',
+  'No',
+  'on',
+  'OFF',
+  'y',
+  'n',
+  'null',
+  'Null',
+  '~',
+  'true',
+  'False',
+  '0755',
+  '0o17',
+  '0x1F',
+  '1e3',
+  '1_000',
+  '12:30',
+  '1:2:3',
+  '.5',
+  '+1',
+  '-1',
+  '.inf',
+  '.NaN',
+  '2001-12-14',
+  'a:b',
+  'http://x.example/p',
+  'foo:',
+  '-foo',
+  '.hidden',
+  'v1.90.0',
+  'tailscale/tailscale:v1.90.0',
+  '@scope',
+  '%x',
+  '=',
+  ',',
+  'a,b',
+  '<<',
+  '',
+);
+const scalar = fc.oneof(word, tricky, fc.boolean(), fc.integer({ min: -1e9, max: 1e9 }));
+const key = fc.oneof(
+  word.filter((w) => w.length > 0),
+  tricky.filter((t) => t.length > 0),
+);
+const value = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, tie('map'), tie('seq')),
+  map: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
+  seq: fc.array(tie('node'), { maxLength: 4 }),
+})).node;
+
+describe('Document-free YAML printing', () => {
+  it('prints exactly what the yaml library prints, whenever it prints at all', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(value, (v) => {
+        const fast = printSimpleYaml(v);
+        if (fast === undefined) return;
+        answered++;
+        expect(fast).toBe(printWithLibrary(v));
+        expect(parseYaml(fast)).toEqual(v);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(answered).toBeGreaterThan(500);
+  });
+
+  it('takes the shortcut for a typical manifest', () => {
+    const manifest = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: 'apps', labels: { 'app.kubernetes.io/name': 'web' } },
+      spec: {
+        replicas: 2,
+        template: {
+          spec: {
+            containers: [
+              {
+                name: 'tailscale',
+                image: 'tailscale/tailscale:v1.90.0',
+                env: [{ name: 'TS_USERSPACE', value: 'true' }],
+              },
+            ],
+          },
+        },
+      },
+    };
+    expect(printSimpleYaml(manifest)).toBeDefined();
+    expect(printSimpleYaml(manifest)).toBe(printWithLibrary(manifest));
+  });
+});

@@ -27,6 +27,8 @@ export interface PolicyCheck {
   readonly testResults: TestResult[];
   /** The lint findings among `diagnostics` (empty without `lint`), for callers that show them apart. */
   readonly lint: Diagnostic[];
+  /** The inventory checked against (without representative devices). */
+  readonly inventory: Inventory;
 }
 
 /**
@@ -40,7 +42,7 @@ export function checkPolicy(
 ): PolicyCheck {
   const validation = validatePolicy(input, options);
   if (!validation.policy || !validation.source) {
-    return { diagnostics: validation.diagnostics, testResults: [], lint: [] };
+    return { diagnostics: validation.diagnostics, testResults: [], lint: [], inventory };
   }
   const devices = options.representativeDevices ? withRepresentativeDevices(validation.policy, inventory) : inventory;
   const compiled = compilePolicy(validation.policy, devices, options);
@@ -65,6 +67,7 @@ export function checkPolicy(
     compiled,
     testResults,
     lint,
+    inventory,
   };
 }
 

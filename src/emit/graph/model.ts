@@ -332,7 +332,12 @@ export function loadTailnet(sources: TailnetSources, checked?: PolicyCheck): Loa
     ...(sources.validate ?? { dialect: 'tailscale' as const }),
     ...(sources.services ? { services: sources.services } : {}),
   };
-  const parsed = sources.devices ? parseInventory(sources.devices) : { inventory: EMPTY_INVENTORY, diagnostics: [] };
+  // synth's check already read the same devices.json
+  const parsed = checked?.compiled
+    ? { inventory: checked.inventory, diagnostics: [] }
+    : sources.devices
+      ? parseInventory(sources.devices)
+      : { inventory: EMPTY_INVENTORY, diagnostics: [] };
   if (checked?.compiled && parsed.inventory && !hasErrors(parsed.diagnostics)) {
     const engine = new Set([...checked.lint, ...checked.diagnostics.filter((d) => d.code === testFailedCode)]);
     return {

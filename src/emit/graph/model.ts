@@ -72,6 +72,11 @@ export interface AccessMapOptions {
   readonly expand?: boolean;
   /** Devices listed per node when expanded; the rest are counted. @default 12 */
   readonly maxMembers?: number;
+  /**
+   * Only the first n devices of the compiled policy are real; the others are representative devices added for
+   * policy tests (synth's check compiles with them), left out of every count. @default all
+   */
+  readonly realDevices?: number;
 }
 
 export function buildAccessMap(compiled: CompiledPolicy, options: AccessMapOptions = {}): AccessMap {
@@ -122,7 +127,7 @@ function makeNode(
   selector: string,
   options: AccessMapOptions,
 ): AccessNode {
-  const facts = describeNode(compiled, selector, side);
+  const facts = describeNode(compiled, selector, side, options.realDevices);
   const node = {
     id,
     side,
@@ -317,6 +322,8 @@ export interface LoadedTailnet {
   readonly tests: readonly TestResult[];
   /** `tailnet-cdk lint` findings (TN6xxx); absent when the policy does not validate. */
   readonly lint?: readonly Diagnostic[];
+  /** Set when `compiled` also holds representative devices: the first n devices are the tailnet's. */
+  readonly realDevices?: number;
 }
 
 export const EMPTY_INVENTORY: Inventory = { devices: [] };
@@ -342,7 +349,9 @@ export function loadTailnet(sources: TailnetSources, checked?: PolicyCheck): Loa
     const engine = new Set([...checked.lint, ...checked.diagnostics.filter((d) => d.code === testFailedCode)]);
     return {
       diagnostics: sortDiagnostics([...checked.diagnostics.filter((d) => !engine.has(d)), ...parsed.diagnostics]),
-      compiled: compilePolicy(checked.compiled.policy, parsed.inventory, options),
+      // the check's compile, whose representative devices come after the real ones (`realDevices`)
+      compiled: checked.compiled,
+      realDevices: parsed.inventory.devices.length,
       tests: checked.testResults,
       lint: checked.lint,
     };

@@ -171,10 +171,19 @@ export function isBroad(sel: Selector): boolean {
   return sel.kind === 'cidr' && sel.text.endsWith('/0');
 }
 
-export function describeNode(compiled: CompiledPolicy, selector: string, side: Side): NodeFacts {
+/**
+ * `realDevices`: only the first n devices of `compiled` are the tailnet's; the rest are representative devices
+ * added so policy tests run (src/policy/representatives.ts), which the map must not count.
+ */
+export function describeNode(
+  compiled: CompiledPolicy,
+  selector: string,
+  side: Side,
+  realDevices = compiled.devices.length,
+): NodeFacts {
   const sel = classifySelector(selector);
   const kind = nodeKind(sel);
-  const devices = resolveDevices(compiled, sel, side);
+  const devices = resolveDevices(compiled, sel, side).filter((i) => i < realDevices);
   return { kind, broad: isBroad(sel), devices, detail: detailOf(compiled, sel, kind, side, devices) };
 }
 

@@ -65,7 +65,11 @@ export interface ReportSources extends TailnetSources {
 export function buildReport(sources: ReportSources, checked?: PolicyCheck): ReportInput {
   const loaded = loadTailnet(sources, checked);
   const lint = sources.lint ?? loaded.lint;
-  const map = loaded.compiled ? buildAccessMap(loaded.compiled, { expand: sources.expand ?? false }) : undefined;
+  const mapOptions = {
+    expand: sources.expand ?? false,
+    ...(loaded.realDevices !== undefined ? { realDevices: loaded.realDevices } : {}),
+  };
+  const map = loaded.compiled ? buildAccessMap(loaded.compiled, mapOptions) : undefined;
   const drawn = map ? focusAccessMap(map, REPORT_MAP_EDGES) : undefined;
   return {
     title: sources.title,

@@ -1,4 +1,4 @@
-import { HujsonSyntaxError, parseHujson } from '../core/canonical/hujson';
+import { HujsonSyntaxError, parseHujson, standardizeHujsonFast } from '../core/canonical/hujson';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../core/diagnostics';
 import { diag } from '../core/errors';
 import { POLICY_CODES } from './codes';
@@ -52,15 +52,18 @@ export function readPolicySource(input: PolicyInput): ValueSource | Diagnostic {
 }
 
 /**
- * Plain JSON (device lists, policy.json) goes through the native parser, several times faster than the HuJSON
+ * Plain JSON (device lists, policy.json), and HuJSON made standard, goes through the native parser, several times faster than the HuJSON
  * parser on large files; positions are only needed for diagnostics, so the HuJSON parse that gives them runs on
  * the first `locate` (issue 9). Duplicate keys keep the last value here, as Go's encoding/json (and so Tailscale)
  * does.
  */
 function parsePlainJson(text: string): unknown {
-  if (text.includes('//') || text.includes('/*')) return undefined;
+  // HuJSON (comments, trailing commas) is first made standard JSON in one pass, offsets kept
+  const standard =
+    text.includes('//') || text.includes('/*') || /,\s*[\]}]/.test(text) ? standardizeHujsonFast(text) : text;
+  if (standard === undefined) return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(standard) as unknown;
   } catch {
     return undefined;
   }

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatHujson, hu, parseHujson, printHujson, standardizeHujson } from '../../src/core/canonical/hujson';
+import {
+  formatHujson,
+  hu,
+  parseHujson,
+  printHujson,
+  standardizeHujson,
+  standardizeHujsonFast,
+} from '../../src/core/canonical/hujson';
 
 const RUNS = { numRuns: 200 };
 
@@ -142,5 +149,28 @@ describe('standardizeHujson properties', () => {
       }),
       RUNS,
     );
+  });
+
+  it('has a one-pass twin that gives the same text (or leaves the decision to the parser)', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(anyJson, noiseStream, (value, noise) => {
+        const text = printNoisy(value, noise[Symbol.iterator]());
+        const fast = standardizeHujsonFast(text);
+        if (fast === undefined) {
+          // only for what parseHujson rejects: here, an object naming a member twice
+          expect(() => parseHujson(text)).toThrow(/duplicate name/);
+          return;
+        }
+        answered++;
+        expect(fast).toBe(standardizeHujson(text));
+      }),
+      RUNS,
+    );
+    expect(answered).toBeGreaterThan(0);
+    expect(standardizeHujsonFast('{"a": 1, // x\n "a": 2}')).toBeUndefined();
+    expect(standardizeHujsonFast('{"a": "/*"} /* unterminated')).toBeUndefined();
+    for (const bad of ['[,]', '{,}', '[1,,]', '{"a":,}']) expect(standardizeHujsonFast(bad), bad).toBeUndefined();
+    expect(standardizeHujsonFast('{"a": [1, 2, /* c */ ], }')).toBe('{"a": [1, 2          ]  }');
   });
 });

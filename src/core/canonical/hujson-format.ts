@@ -335,3 +335,93 @@ function standardize(v: AstValue): boolean {
 function blankComments(extra: string): string {
   return hasComment(extra) ? extra.replace(/[^ \t\r\n]/g, ' ') : extra;
 }
+
+/**
+ * `standardizeHujson` in one pass over the text, without building the AST: comments and trailing commas become
+ * spaces (line breaks kept, so offsets and lines stay), for `JSON.parse`. Reading a 600 kB policy through the full
+ * parser took most of `validate`; positions are only needed for diagnostics and come from the full parser then.
+ * Returns undefined whenever the full parser must decide: a malformed comment or string, a `/` outside either,
+ * or an object naming a member twice (which parseHujson rejects with its position). The property tests hold it
+ * to `standardizeHujson`.
+ */
+export function standardizeHujsonFast(text: string): string | undefined {
+  const n = text.length;
+  const blanks: number[] = []; // [start, end) pairs
+  const keys: (Set<string> | null)[] = []; // per open object its member names; null for arrays
+  let pendingComma = -1;
+  let stringStart = -1;
+  let stringEnd = -1;
+  let stringEscaped = false;
+  let previous = 0; // the last character outside strings, comments and white space (a string counts as `"`)
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let j = i + 1;
+      let escaped = false;
+      while (j < n) {
+        const d = text.charCodeAt(j);
+        if (d === 0x5c) {
+          escaped = true;
+          j += 2;
+        } else if (d === 0x22) break;
+        else j++;
+      }
+      if (j >= n) return undefined;
+      [stringStart, stringEnd, stringEscaped] = [i, j + 1, escaped];
+      pendingComma = -1;
+      previous = c;
+      i = j + 1;
+    } else if (c === 0x2f) {
+      const d = text.charCodeAt(i + 1);
+      const end = d === 0x2f ? lineEnd(text, i) : d === 0x2a ? text.indexOf('*/', i + 2) + 2 : 0;
+      if (end < 2) return undefined;
+      blanks.push(i, end);
+      i = end;
+    } else if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+      i++;
+    } else {
+      // a comma must follow a value: `[,]` and `{,}` are the parser's to reject, with a position
+      if (
+        c === 0x2c &&
+        (previous === 0 || previous === 0x5b || previous === 0x7b || previous === 0x2c || previous === 0x3a)
+      )
+        return undefined;
+      if (c === 0x3a && stringStart >= 0) {
+        const set = keys[keys.length - 1];
+        if (set) {
+          const raw = text.slice(stringStart, stringEnd);
+          const name = stringEscaped ? (JSON.parse(raw) as string) : raw.slice(1, -1);
+          if (set.has(name)) return undefined;
+          set.add(name);
+        }
+      } else if (c === 0x7b) keys.push(new Set());
+      else if (c === 0x5b) keys.push(null);
+      else if (c === 0x7d || c === 0x5d) {
+        if (pendingComma >= 0) blanks.push(pendingComma, pendingComma + 1);
+        keys.pop();
+      }
+      pendingComma = c === 0x2c ? i : -1;
+      stringStart = -1;
+      previous = c;
+      i++;
+    }
+  }
+  if (blanks.length === 0) return text;
+  // a trailing comma is only known to be one at the closing bracket, after the comments that follow it
+  const ranges: [number, number][] = [];
+  for (let k = 0; k < blanks.length; k += 2) ranges.push([blanks[k], blanks[k + 1]]);
+  ranges.sort((a, b) => a[0] - b[0]);
+  const parts: string[] = [];
+  let at = 0;
+  for (const [start, end] of ranges) {
+    parts.push(text.slice(at, start), text.slice(start, end).replace(/[^\n]/g, ' '));
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+function lineEnd(text: string, from: number): number {
+  const j = text.indexOf('\n', from);
+  return j < 0 ? text.length : j;
+}

@@ -23,4 +23,4 @@ export {
   printHujson,
 } from './hujson-build';
 export { type HujsonDocument, type JsonPath, parseHujson } from './hujson-document';
-export { formatHujson, standardizeHujson } from './hujson-format';
+export { formatHujson, standardizeHujson, standardizeHujsonFast } from './hujson-format';

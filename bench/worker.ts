@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TailnetApp } from '../src';
 import { compilePolicy, parseInventory, runPolicyTests, validatePolicy } from '../src/policy';
-import { explainAccess, explainInventory } from '../src/policy/explain';
+import { explainAccess, explainInventory, explainKeeps } from '../src/policy/explain';
+import { parseInventorySelected } from '../src/policy/inventory';
 import { planAccess } from '../src/policy/plan';
 import { plainCdktfBaseline } from './baseline';
 import { buildStack, generateModel, SIZES, type TailnetSize } from './stack-generator';
@@ -74,13 +75,19 @@ const TASKS: Record<string, Task> = {
   explain(_size, dir) {
     const policyText = read(dir, 'inputs/policy.hujson');
     const devicesText = read(dir, 'inputs/devices.json');
+    // the endpoints: the first and last device of the list, by name
+    const names = [...devicesText.matchAll(/"name": ?"([^"]+)"/g)].map((m) => m[1]);
+    const [src, dst] = [names[0], names[names.length - 1]];
     const [, ms] = timed(() => {
       const { policy } = validatePolicy({ text: policyText, file: 'policy.hujson' }, { dialect: 'tailscale' });
-      const { inventory } = parseInventory({ text: devicesText, file: 'devices.json' });
-      const [src, dst] = [inventory!.devices[0], inventory!.devices[inventory!.devices.length - 1]];
-      // as the CLI does: compiled over the endpoints and the routers only
-      const compiled = compilePolicy(policy!, explainInventory(inventory!, [src.name, dst.name]));
-      return explainAccess(compiled, { src: src.name, dst: dst.name, proto: 'tcp', port: 443 });
+      // as the CLI does: every device checked, only the endpoints and the routers built and compiled
+      const { inventory } = parseInventorySelected(
+        { text: devicesText, file: 'devices.json' },
+        explainKeeps([src, dst]),
+      );
+      const compiled = compilePolicy(policy!, explainInventory(inventory!, [src, dst]));
+      const result = explainAccess(compiled, { src, dst, proto: 'tcp', port: 443 });
+      if (!result.ok) throw new Error(result.error);
     });
     return { ms };
   },

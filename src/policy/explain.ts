@@ -21,7 +21,7 @@ import {
   selectNearest,
   summarizeEndpoint,
 } from './explain-reasons';
-import type { Device, Inventory } from './inventory';
+import type { Device, Inventory, RawDevice } from './inventory';
 import type { Family, IpAddress } from './ip';
 import { canonicalIp, formatIp } from './ip';
 import type { RuleRef } from './model';
@@ -97,6 +97,25 @@ export function explainInventory(
     if (device) wanted.add(device);
   }
   return { devices: inventory.devices.filter((d) => wanted.has(d) || d.advertisedRoutes.length > 0) };
+}
+
+/**
+ * Which devices of a raw device list `explainInventory` can keep (a superset: it then picks among them), so
+ * `parseInventorySelected` builds only those.
+ */
+export function explainKeeps(
+  endpoints: readonly string[],
+  services: Readonly<Record<string, readonly string[]>> = {},
+): (device: RawDevice) => boolean {
+  const serviceAddresses = new Set(Object.values(services).flatMap((a) => a.map((x) => canonicalIp(x) ?? x)));
+  if (endpoints.some((e) => serviceAddresses.has(canonicalIp(e) ?? e))) return () => true;
+  const names = new Set(endpoints);
+  const ips = new Set(endpoints.flatMap((e) => canonicalIp(e) ?? []));
+  return (d) =>
+    (d.advertisedRoutes ?? []).length > 0 ||
+    names.has(d.name) ||
+    names.has(d.name.split('.')[0]) ||
+    (ips.size > 0 && d.addresses.some((a) => ips.has(a) || ips.has(canonicalIp(a) ?? a)));
 }
 
 export function explainAccess(compiled: CompiledPolicy, query: ExplainQuery, limit = 5): Explained<NetworkExplanation> {

@@ -1,8 +1,9 @@
 import type { Dialect } from '../../policy';
 import { compilePolicy } from '../../policy/compile';
-import { explainAccess, explainInventory, type NetworkExplanation } from '../../policy/explain';
+import { explainAccess, explainInventory, explainKeeps, type NetworkExplanation } from '../../policy/explain';
 import type { EndpointSummary, RuleVerdict } from '../../policy/explain-reasons';
 import { explainSsh, type SshExplanation } from '../../policy/explain-ssh';
+import { parseInventorySelected } from '../../policy/inventory';
 import { parseIp } from '../../policy/ip';
 import type { RuleRef } from '../../policy/model';
 import { EXIT, UsageError } from '../exit';
@@ -10,9 +11,9 @@ import { formatDiagnosticStyled, out, outJson, type Style, styleFor } from '../o
 import {
   formatRule,
   inventoryProblem,
-  loadInventoryFile,
   loadPolicyFile,
   type RuleLocator,
+  readInputFile,
   ruleJson,
   siblingDevices,
   siblingServices,
@@ -38,7 +39,10 @@ export function run(policyFile: string, src: string, dst: string, opts: ExplainO
   if (!devicesFile) throw new UsageError('explain needs a device inventory: pass --devices <file>');
   const style = styleFor();
   const policy = loadPolicyFile(policyFile, opts.dialect ?? 'tailscale');
-  const inventory = loadInventoryFile(devicesFile);
+  const services = siblingServices(policyFile);
+  // one explanation depends on its endpoints and the routers only: the other devices are checked, not built
+  const keep = explainKeeps([src, target.host], services);
+  const inventory = parseInventorySelected({ text: readInputFile(devicesFile), file: devicesFile }, keep);
   if (!policy.validation.policy || !inventory.inventory) {
     const problems = [
       ...policy.validation.diagnostics,
@@ -47,8 +51,6 @@ export function run(policyFile: string, src: string, dst: string, opts: ExplainO
     for (const d of problems) out(formatDiagnosticStyled(d, style));
     return EXIT.findings;
   }
-  const services = siblingServices(policyFile);
-  // only the endpoints and the routers matter to one explanation (explainInventory): 10,000 devices compile slowly
   const relevant = explainInventory(inventory.inventory, [src, target.host], services);
   const compiled = compilePolicy(policy.validation.policy, relevant, {
     dialect: opts.dialect ?? 'tailscale',

@@ -1,7 +1,11 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canReach, compilePolicy } from '../../../src/policy';
-import { explainAccess, explainInventory, type NetworkExplanation } from '../../../src/policy/explain';
+import { explainAccess, explainInventory, explainKeeps, type NetworkExplanation } from '../../../src/policy/explain';
 import { explainSsh } from '../../../src/policy/explain-ssh';
+import { parseInventory, parseInventorySelected } from '../../../src/policy/inventory';
+import { REPO_ROOT } from '../../helpers';
 import { compileFixture, fixtureInventory, loadFixture, policyOf } from './policy-fixtures';
 
 /**
@@ -186,7 +190,15 @@ describe('explain --ssh-user', () => {
 describe('explain over the devices that matter', () => {
   it('gives the same explanation as over the whole inventory, for every pair, port and protocol of the fixtures', () => {
     const inventory = fixtureInventory();
-    const endpoints = [...inventory.devices.map((d) => d.shortName), inventory.devices[0].name, '10.0.0.5', '8.8.8.8'];
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/policy/devices.json'), 'utf8');
+    const endpoints = [
+      ...inventory.devices.map((d) => d.shortName),
+      inventory.devices[0].name,
+      inventory.devices[1].ipv4!,
+      inventory.devices[1].ipv6!.toUpperCase(),
+      '10.0.0.5',
+      '8.8.8.8',
+    ];
     let compared = 0;
     for (const fixture of ['base.hujson', 'changed.hujson', 'lint.hujson']) {
       const policy = loadFixture(fixture).policy;
@@ -194,6 +206,9 @@ describe('explain over the devices that matter', () => {
       for (const src of endpoints) {
         for (const dst of endpoints) {
           const part = compilePolicy(policy, explainInventory(inventory, [src, dst]));
+          // as the CLI reads it: only the devices the explanation can depend on are built
+          const read = parseInventorySelected({ text, file: 'devices.json' }, explainKeeps([src, dst]));
+          expect(compilePolicy(policy, explainInventory(read.inventory!, [src, dst])).devices).toEqual(part.devices);
           expect(part.devices.length).toBeLessThanOrEqual(inventory.devices.length);
           for (const [proto, port] of [
             ['tcp', 22],
@@ -215,5 +230,32 @@ describe('explain over the devices that matter', () => {
       }
     }
     expect(compared).toBeGreaterThan(1000);
+  });
+});
+
+describe('reading a device list for explain', () => {
+  const base = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'test/fixtures/policy/devices.json'), 'utf8'));
+  const read = (body: unknown) =>
+    parseInventorySelected({ text: JSON.stringify(body, null, 2), file: 'devices.json' }, explainKeeps(['web']));
+
+  it('builds only the devices it keeps, checking every device for shape and duplicates', () => {
+    const r = read(base);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.inventory!.devices.length).toBeLessThan(base.devices.length);
+    expect(r.inventory!.devices.map((d) => d.shortName)).toContain('web');
+  });
+
+  it('falls back to the full read, with positions, for a malformed or duplicated device anywhere', () => {
+    for (const body of [
+      { devices: [...base.devices, { name: 'x.example.ts.net', addresses: 'oops', user: 'a@example.com' }] },
+      { devices: [...base.devices, base.devices[0]] },
+      { devices: [...base.devices, { ...base.devices[0], name: 'web.example.ts.net', addresses: ['999.1.1.1'] }] },
+    ]) {
+      const text = JSON.stringify(body, null, 2);
+      const r = parseInventorySelected({ text, file: 'devices.json' }, explainKeeps(['web']));
+      expect(r.inventory).toBeUndefined();
+      expect(r.diagnostics).toEqual(parseInventory({ text, file: 'devices.json' }).diagnostics);
+      expect(r.diagnostics[0].path).toMatch(/^devices\.json:\d+:\d+$/);
+    }
   });
 });

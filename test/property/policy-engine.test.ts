@@ -11,6 +11,7 @@ import {
 } from '../../src/policy';
 import { protocolNumber } from '../../src/policy/evaluate';
 import { reachableSources } from '../../src/policy/evaluate-batch';
+import { explainAccess } from '../../src/policy/explain';
 import { ReferenceEvaluator } from './policy-reference';
 
 /**
@@ -225,6 +226,22 @@ describe('policy engine vs naive reference', () => {
         }
       }),
       { numRuns: 500, seed: 20261123 },
+    );
+  });
+
+  it('explain: skipping rules that name neither endpoint never changes the explanation', () => {
+    fc.assert(
+      fc.property(scenarioArb, ({ raw, devices, queries }) => {
+        const policy = validOrUndefined(raw);
+        fc.pre(policy !== undefined);
+        const compiled = compilePolicy(policy!, { devices });
+        for (const q of queries) {
+          for (const limit of [1, 3]) {
+            expect(explainAccess(compiled, q, limit)).toEqual(explainAccess(compiled, q, limit, true));
+          }
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../core/brand';
 import { CORE_CODES } from '../core/errors';
 import { kebab } from '../core/names';
 import { type ILowerable, type IrContribution, markLowerable } from '../ir/contribution';
@@ -75,7 +76,7 @@ export interface GroupProps {
 /** A named set of users (`groups` in the policy file). */
 export class Group extends Construct implements Selector<IdentityPosition>, ILowerable {
   static isGroup(x: unknown): x is Group {
-    return typeof x === 'object' && x !== null && GROUP_BRAND in x;
+    return hasBrand(x, GROUP_BRAND);
   }
 
   readonly selector: string;
@@ -85,7 +86,7 @@ export class Group extends Construct implements Selector<IdentityPosition>, ILow
 
   constructor(scope: Construct, id: string, props: GroupProps = {}) {
     super(scope, id);
-    Object.defineProperty(this, GROUP_BRAND, { value: true });
+    brand(this, GROUP_BRAND);
     markLowerable(this);
     this.selector = props.name ?? `group:${kebab(id)}`;
     const problem = groupNameProblem(this.selector);
@@ -120,7 +121,7 @@ export interface TagProps {
 /** A tag and its owners (`tagOwners`). Tagged devices have no user identity. */
 export class Tag extends Construct implements Selector<TagPosition>, ILowerable {
   static isTag(x: unknown): x is Tag {
-    return typeof x === 'object' && x !== null && TAG_BRAND in x;
+    return hasBrand(x, TAG_BRAND);
   }
 
   /** A reference to a tag by name, e.g. one declared in another stack; the stack must still declare it. */
@@ -135,7 +136,7 @@ export class Tag extends Construct implements Selector<TagPosition>, ILowerable 
 
   constructor(scope: Construct, id: string, props: TagProps) {
     super(scope, id);
-    Object.defineProperty(this, TAG_BRAND, { value: true });
+    brand(this, TAG_BRAND);
     markLowerable(this);
     this.selector = props?.name ?? `tag:${kebab(id)}`;
     this.owners = [...(props?.owners ?? [])];

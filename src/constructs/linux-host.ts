@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../core/brand';
 import { kebab } from '../core/names';
 import { Device } from './device';
 import { hostDestination, hostIdentity } from './private/host-selectors';
@@ -25,7 +26,7 @@ export interface LinuxHostProps {
  */
 export class LinuxHost extends Construct {
   static isLinuxHost(x: unknown): x is LinuxHost {
-    return typeof x === 'object' && x !== null && LINUX_HOST_BRAND in x;
+    return hasBrand(x, LINUX_HOST_BRAND);
   }
 
   readonly hostname: string;
@@ -35,7 +36,7 @@ export class LinuxHost extends Construct {
 
   constructor(scope: Construct, id: string, props: LinuxHostProps = {}) {
     super(scope, id);
-    Object.defineProperty(this, LINUX_HOST_BRAND, { value: true });
+    brand(this, LINUX_HOST_BRAND);
     this.props = props;
     this.hostname = props.hostname ?? kebab(id);
     // the device checks the hostname, tags/user and address

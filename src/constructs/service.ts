@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../core/brand';
 import { CORE_CODES } from '../core/errors';
 import { kebab } from '../core/names';
 import { TailnetStack } from '../core/stack';
@@ -50,7 +51,7 @@ const SERVICE_BRAND = Symbol.for('tailnet-cdk.TailscaleService');
  */
 export class TailscaleService extends Construct implements ILowerable {
   static isTailscaleService(x: unknown): x is TailscaleService {
-    return typeof x === 'object' && x !== null && SERVICE_BRAND in x;
+    return hasBrand(x, SERVICE_BRAND);
   }
 
   readonly props: TailscaleServiceProps;
@@ -63,7 +64,7 @@ export class TailscaleService extends Construct implements ILowerable {
 
   constructor(scope: Construct, id: string, props: TailscaleServiceProps) {
     super(scope, id);
-    Object.defineProperty(this, SERVICE_BRAND, { value: true });
+    brand(this, SERVICE_BRAND);
     markLowerable(this);
     this.props = props;
     const raw = props.name ?? kebab(id);

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../core/brand';
 import { CORE_CODES } from '../core/errors';
 import { type ILowerable, type IrContribution, markLowerable } from '../ir/contribution';
 import type { Device } from './device';
@@ -37,7 +38,7 @@ export interface SshAccessProps {
  */
 export class SshAccess extends Construct implements ILowerable {
   static isSshAccess(x: unknown): x is SshAccess {
-    return typeof x === 'object' && x !== null && SSH_ACCESS_BRAND in x;
+    return hasBrand(x, SSH_ACCESS_BRAND);
   }
 
   readonly props: SshAccessProps;
@@ -45,7 +46,7 @@ export class SshAccess extends Construct implements ILowerable {
 
   constructor(scope: Construct, id: string, props: SshAccessProps) {
     super(scope, id);
-    Object.defineProperty(this, SSH_ACCESS_BRAND, { value: true });
+    brand(this, SSH_ACCESS_BRAND);
     markLowerable(this);
     this.props = props;
     this.identityFile = props.identityFile ?? '~/.ssh/id_ed25519';

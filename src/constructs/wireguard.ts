@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../core/brand';
 import { TailnetStack } from '../core/stack';
 import { type ILowerable, type IrContribution, markLowerable } from '../ir/contribution';
 import { assignWireguardAddresses, type WireguardIr, type WireguardPeerIr } from '../ir/wireguard';
@@ -82,7 +83,7 @@ const ENDPOINT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
  */
 export class WireguardPeer extends Construct implements ILowerable {
   static isWireguardPeer(x: unknown): x is WireguardPeer {
-    return typeof x === 'object' && x !== null && PEER_BRAND in x;
+    return hasBrand(x, PEER_BRAND);
   }
 
   /** Attaches a peer to a NixosHost or a Device (`<host>/WireGuard`). */
@@ -99,7 +100,7 @@ export class WireguardPeer extends Construct implements ILowerable {
     readonly props: WireguardPeerProps,
   ) {
     super(scope, id);
-    Object.defineProperty(this, PEER_BRAND, { value: true });
+    brand(this, PEER_BRAND);
     markLowerable(this);
     this.hostname = scope.hostname;
     this.kind = NixosHost.isNixosHost(scope) ? 'nixos' : 'linux';

@@ -10,6 +10,7 @@ import { SshRule, type SshRuleProps } from '../constructs/ssh';
 import { PolicyTest, SshTest, type SshTestProps } from '../constructs/tests';
 import type { Transport } from '../constructs/wireguard';
 import type { TailnetSettings } from '../ir/types';
+import { brand, hasBrand } from './brand';
 import { kebab } from './names';
 
 const STACK_BRAND = Symbol.for('tailnet-cdk.TailnetStack');
@@ -79,7 +80,7 @@ export interface TailnetStackProps {
  */
 export class TailnetStack extends TerraformStack {
   static isTailnetStack(x: unknown): x is TailnetStack {
-    return typeof x === 'object' && x !== null && STACK_BRAND in x;
+    return hasBrand(x, STACK_BRAND);
   }
 
   /** The stack enclosing `scope`. */
@@ -99,7 +100,7 @@ export class TailnetStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: TailnetStackProps = {}) {
     super(scope, id);
-    Object.defineProperty(this, STACK_BRAND, { value: true });
+    brand(this, STACK_BRAND);
     this.stackName = id;
     this.props = props;
   }

@@ -1,5 +1,6 @@
 import { lowerStack } from '../ir/lower';
 import type { StackIr } from '../ir/types';
+import { hasBrand } from './brand';
 import type { TailnetStack } from './stack';
 
 /**
@@ -14,7 +15,7 @@ function matcher(test: Matcher['test']): Matcher {
 }
 
 function isMatcher(x: unknown): x is Matcher {
-  return typeof x === 'object' && x !== null && MATCHER in x;
+  return hasBrand(x, MATCHER);
 }
 
 /** Compares `actual` against a pattern: plain values must be equal, objects may have more keys (objectLike). */

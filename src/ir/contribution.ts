@@ -1,3 +1,4 @@
+import { hasBrand } from '../core/brand';
 import type {
   AuthKeyIr,
   ConnectorIr,
@@ -74,5 +75,5 @@ export function markLowerable(x: object): void {
 }
 
 export function isLowerable(x: unknown): x is ILowerable {
-  return typeof x === 'object' && x !== null && LOWERABLE in x;
+  return hasBrand(x, LOWERABLE);
 }

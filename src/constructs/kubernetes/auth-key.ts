@@ -1,3 +1,4 @@
+import { brand, hasBrand } from '../../core/brand';
 import type { SecretKeyRefIr } from '../../ir/kubernetes';
 
 /** Data key containerboot's reference recipe uses for the auth key (facts §2.2). */
@@ -32,7 +33,7 @@ const SECRET_KEY_REF_BRAND = Symbol.for('tailnet-cdk.SecretKeyRef');
  */
 export class SecretKeyRef {
   static isSecretKeyRef(x: unknown): x is SecretKeyRef {
-    return typeof x === 'object' && x !== null && SECRET_KEY_REF_BRAND in x;
+    return hasBrand(x, SECRET_KEY_REF_BRAND);
   }
 
   /** A key produced by this stack, e.g. `SecretKeyRef.of('june-idp-tailscale-auth')`. */
@@ -50,7 +51,7 @@ export class SecretKeyRef {
     readonly key: string,
     readonly external: boolean,
   ) {
-    Object.defineProperty(this, SECRET_KEY_REF_BRAND, { value: true });
+    brand(this, SECRET_KEY_REF_BRAND);
   }
 
   /** @internal */

@@ -1,3 +1,4 @@
+import { brand, hasBrand } from '../../core/brand';
 import type { ControlServerIr, HeadscaleControlIr, TailscaleDnsIr } from '../../ir/control-server';
 
 /** DNS settings of a tailnet on Tailscale's control plane, written as `tailscale_dns_configuration`. */
@@ -127,7 +128,7 @@ const DEFAULT_GLOBAL_NAMESERVERS = ['1.1.1.1', '1.0.0.1', '2606:4700:4700::1111'
  */
 export class ControlServer {
   static isControlServer(x: unknown): x is ControlServer {
-    return typeof x === 'object' && x !== null && CONTROL_SERVER_BRAND in x;
+    return hasBrand(x, CONTROL_SERVER_BRAND);
   }
 
   static tailscale(options: TailscaleControlOptions = {}): ControlServer {
@@ -145,7 +146,7 @@ export class ControlServer {
     readonly kind: 'tailscale' | 'headscale',
     private readonly lower: (stackPath: string) => ControlServerIr,
   ) {
-    Object.defineProperty(this, CONTROL_SERVER_BRAND, { value: true });
+    brand(this, CONTROL_SERVER_BRAND);
   }
 
   /** @internal */

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../../core/brand';
 import { kebab } from '../../core/names';
 import { type ILowerable, type IrContribution, markLowerable } from '../../ir/contribution';
 import type { DeviceIr } from '../../ir/types';
@@ -62,7 +63,7 @@ export interface ProxyClassProps {
 /** A `ProxyClass`: settings shared by the proxies the operator creates. */
 export class ProxyClass extends Construct implements ILowerable {
   static isProxyClass(x: unknown): x is ProxyClass {
-    return typeof x === 'object' && x !== null && PROXY_CLASS_BRAND in x;
+    return hasBrand(x, PROXY_CLASS_BRAND);
   }
 
   readonly proxyClassName: string;
@@ -73,7 +74,7 @@ export class ProxyClass extends Construct implements ILowerable {
     private readonly props: ProxyClassProps = {},
   ) {
     super(scope, id);
-    Object.defineProperty(this, PROXY_CLASS_BRAND, { value: true });
+    brand(this, PROXY_CLASS_BRAND);
     markLowerable(this);
     this.proxyClassName = props.name ?? kebab(id);
     checkName(this, 'name', this.proxyClassName, 'subdomain');

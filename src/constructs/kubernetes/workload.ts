@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../../core/brand';
 import { kebab } from '../../core/names';
 import { type ILowerable, type IrContribution, markLowerable } from '../../ir/contribution';
 import { report } from '../private/report';
@@ -32,7 +33,7 @@ export interface KubernetesWorkloadProps {
  */
 export class KubernetesWorkload extends Construct implements ILowerable {
   static isKubernetesWorkload(x: unknown): x is KubernetesWorkload {
-    return typeof x === 'object' && x !== null && WORKLOAD_BRAND in x;
+    return hasBrand(x, WORKLOAD_BRAND);
   }
 
   readonly workloadName: string;
@@ -45,7 +46,7 @@ export class KubernetesWorkload extends Construct implements ILowerable {
 
   constructor(scope: Construct, id: string, props: KubernetesWorkloadProps) {
     super(scope, id);
-    Object.defineProperty(this, WORKLOAD_BRAND, { value: true });
+    brand(this, WORKLOAD_BRAND);
     markLowerable(this);
     this.workloadName = props.name ?? kebab(id);
     this.namespace = props.namespace;

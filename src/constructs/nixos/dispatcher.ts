@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../../core/brand';
 import { type ILowerable, type IrContribution, markLowerable } from '../../ir/contribution';
 import type { SystemdUnitIr, UnitEnvironmentIr } from '../../ir/systemd';
 import { Grant } from '../grant';
@@ -60,7 +61,7 @@ const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export class Coordinator extends Construct implements ILowerable {
   // a brand, not instanceof (construct-style): two copies of the library in one app still recognise each other
   static isCoordinator(x: unknown): x is Coordinator {
-    return typeof x === 'object' && x !== null && COORDINATOR_BRAND in x;
+    return hasBrand(x, COORDINATOR_BRAND);
   }
 
   readonly props: CoordinatorProps;
@@ -74,7 +75,7 @@ export class Coordinator extends Construct implements ILowerable {
 
   constructor(scope: Construct, id: string, props: CoordinatorProps) {
     super(scope, id);
-    Object.defineProperty(this, COORDINATOR_BRAND, { value: true });
+    brand(this, COORDINATOR_BRAND);
     markLowerable(this);
     this.props = props;
     this.host = props.host;

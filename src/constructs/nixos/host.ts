@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../../core/brand';
 import { compareStrings } from '../../core/diagnostics';
 import { kebab } from '../../core/names';
 import { type ILowerable, type IrContribution, markLowerable } from '../../ir/contribution';
@@ -87,7 +88,7 @@ export interface NixosHostProps {
  */
 export class NixosHost extends Construct implements ILowerable {
   static isNixosHost(x: unknown): x is NixosHost {
-    return typeof x === 'object' && x !== null && HOST_BRAND in x;
+    return hasBrand(x, HOST_BRAND);
   }
 
   readonly hostname: string;
@@ -99,7 +100,7 @@ export class NixosHost extends Construct implements ILowerable {
 
   constructor(scope: Construct, id: string, props: NixosHostProps = {}) {
     super(scope, id);
-    Object.defineProperty(this, HOST_BRAND, { value: true });
+    brand(this, HOST_BRAND);
     markLowerable(this);
     this.props = props;
     this.hostname = props.hostname ?? kebab(id);
@@ -375,7 +376,7 @@ export function markHostPart(x: object): void {
 }
 
 function isHostPart(x: unknown): x is HostPart {
-  return typeof x === 'object' && x !== null && PART in x;
+  return hasBrand(x, PART);
 }
 
 function lowerTailscale(host: NixosHost): NixosHostIr['tailscale'] {

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../../core/brand';
 import { kebab } from '../../core/names';
 import { TailnetStack } from '../../core/stack';
 import type { ProxyIr, ProxyReachIr, ProxyTlsIr } from '../../ir/nixos';
@@ -103,7 +104,7 @@ const PROXY_BRAND = Symbol.for('tailnet-cdk.NginxProxy');
 /** An nginx reverse proxy on a NixOS host, in front of a local service. */
 export class NginxProxy extends Construct {
   static isNginxProxy(x: unknown): x is NginxProxy {
-    return typeof x === 'object' && x !== null && PROXY_BRAND in x;
+    return hasBrand(x, PROXY_BRAND);
   }
 
   readonly name: string;
@@ -113,7 +114,7 @@ export class NginxProxy extends Construct {
   constructor(host: NixosHost, id: string, props: NginxProxyProps) {
     const taken = host.node.children.filter(NginxProxy.isNginxProxy).map((p) => p.name);
     super(host, id);
-    Object.defineProperty(this, PROXY_BRAND, { value: true });
+    brand(this, PROXY_BRAND);
     markHostPart(this);
     this.host = host;
     this.props = props;

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../../core/brand';
 import { CORE_CODES } from '../../core/errors';
 import { report } from '../private/report';
 import type { TailscaleService } from '../service';
@@ -13,7 +14,7 @@ const HOSTED_BRAND = Symbol.for('tailnet-cdk.HostedService');
  */
 export class HostedService extends Construct {
   static isHostedService(x: unknown): x is HostedService {
-    return typeof x === 'object' && x !== null && HOSTED_BRAND in x;
+    return hasBrand(x, HOSTED_BRAND);
   }
 
   readonly service: TailscaleService;
@@ -21,7 +22,7 @@ export class HostedService extends Construct {
   constructor(host: NixosHost, service: TailscaleService) {
     const taken = host.node.children.filter(HostedService.isHostedService).map((s) => s.service.name);
     super(host, service.label);
-    Object.defineProperty(this, HOSTED_BRAND, { value: true });
+    brand(this, HOSTED_BRAND);
     markHostPart(this);
     this.service = service;
     checkUniquePart(this, 'service', service.name, taken);

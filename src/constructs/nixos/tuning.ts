@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../../core/brand';
 import { kebab } from '../../core/names';
 import type { Priority, SysctlIr } from '../../ir/nixos';
 import { report } from '../private/report';
@@ -54,7 +55,7 @@ const TUNING_BRAND = Symbol.for('tailnet-cdk.Tuning');
 /** sysctl tuning of a NixOS host (`boot.kernel.sysctl`), one definition per key. */
 export class Tuning extends Construct {
   static isTuning(x: unknown): x is Tuning {
-    return typeof x === 'object' && x !== null && TUNING_BRAND in x;
+    return hasBrand(x, TUNING_BRAND);
   }
 
   readonly entries: readonly SysctlIr[];
@@ -63,7 +64,7 @@ export class Tuning extends Construct {
   constructor(host: NixosHost, id: string, props: TuningProps = {}) {
     const siblings = host.node.children.filter(Tuning.isTuning);
     super(host, id);
-    Object.defineProperty(this, TUNING_BRAND, { value: true });
+    brand(this, TUNING_BRAND);
     markHostPart(this);
     checkUniquePart(
       this,

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { brand, hasBrand } from '../../core/brand';
 import { kebab } from '../../core/names';
 import type { PortRange, ZoneIr } from '../../ir/nixos';
 import { mergeRanges } from '../../ir/nixos-services';
@@ -51,7 +52,7 @@ const ZONE_BRAND = Symbol.for('tailnet-cdk.FirewallZone');
 /** A firewall zone on a NixOS host: nftables rules in `networking.nftables.tables."tailnet-zones"`. */
 export class FirewallZone extends Construct {
   static isFirewallZone(x: unknown): x is FirewallZone {
-    return typeof x === 'object' && x !== null && ZONE_BRAND in x;
+    return hasBrand(x, ZONE_BRAND);
   }
 
   readonly name: string;
@@ -60,7 +61,7 @@ export class FirewallZone extends Construct {
   constructor(host: NixosHost, id: string, props: FirewallZoneProps = {}) {
     const siblings = host.node.children.filter(FirewallZone.isFirewallZone);
     super(host, id);
-    Object.defineProperty(this, ZONE_BRAND, { value: true });
+    brand(this, ZONE_BRAND);
     markHostPart(this);
     this.name = props.name ?? kebab(id);
     checkUniquePart(

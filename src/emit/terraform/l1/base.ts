@@ -7,6 +7,7 @@ import {
   type TerraformResourceConfig,
 } from 'cdktf';
 import type { Construct } from 'constructs';
+import { brand, hasBrand } from '../../../core/brand';
 import { type FieldTable, type HclAttribute, synthesizeFields, synthesizeHclFields } from './fields';
 
 /** Local name and registry source of the provider (`terraform.required_providers.tailscale`). */
@@ -50,7 +51,7 @@ function resourceConfig(type: string, meta: TerraformMetaArguments): TerraformRe
 export abstract class TailscaleResource<C extends TerraformMetaArguments> extends TerraformResource {
   /** Brand check that works across copies of this package (no `instanceof`). */
   static isTailscaleResource(x: unknown): x is TailscaleResource<TerraformMetaArguments> {
-    return typeof x === 'object' && x !== null && RESOURCE_BRAND in x;
+    return hasBrand(x, RESOURCE_BRAND);
   }
 
   /** The config the resource was created with; read attribute values through the typed getters instead. */
@@ -59,7 +60,7 @@ export abstract class TailscaleResource<C extends TerraformMetaArguments> extend
 
   protected constructor(scope: Construct, id: string, type: string, fields: FieldTable<AttributesOf<C>>, config: C) {
     super(scope, id, resourceConfig(type, config));
-    Object.defineProperty(this, RESOURCE_BRAND, { value: true });
+    brand(this, RESOURCE_BRAND);
     this.tailscaleConfig = config;
     this.tailscaleFields = fields;
   }
@@ -81,7 +82,7 @@ export abstract class TailscaleResource<C extends TerraformMetaArguments> extend
 /** Base of every `tailscale_*` data source class; see {@link TailscaleResource}. */
 export abstract class TailscaleDataSource<C extends TerraformMetaArguments> extends TerraformDataSource {
   static isTailscaleDataSource(x: unknown): x is TailscaleDataSource<TerraformMetaArguments> {
-    return typeof x === 'object' && x !== null && DATA_SOURCE_BRAND in x;
+    return hasBrand(x, DATA_SOURCE_BRAND);
   }
 
   protected readonly tailscaleConfig: C;
@@ -89,7 +90,7 @@ export abstract class TailscaleDataSource<C extends TerraformMetaArguments> exte
 
   protected constructor(scope: Construct, id: string, type: string, fields: FieldTable<AttributesOf<C>>, config: C) {
     super(scope, id, resourceConfig(type, config));
-    Object.defineProperty(this, DATA_SOURCE_BRAND, { value: true });
+    brand(this, DATA_SOURCE_BRAND);
     this.tailscaleConfig = config;
     this.tailscaleFields = fields;
   }

@@ -1,5 +1,6 @@
 import { TerraformProvider, Token } from 'cdktf';
 import type { Construct } from 'constructs';
+import { brand, hasBrand } from '../../../core/brand';
 import { CORE_CODES } from '../../../core/errors';
 import { TAILSCALE_GENERATOR_METADATA, TAILSCALE_PROVIDER_NAME, TAILSCALE_PROVIDER_SOURCE } from './base';
 import { type FieldTable, type HclAttribute, list, str, synthesizeFields, synthesizeHclFields } from './fields';
@@ -108,7 +109,7 @@ export class TailscaleProvider extends TerraformProvider {
   static readonly tfResourceType = TAILSCALE_PROVIDER_NAME;
 
   static isTailscaleProvider(x: unknown): x is TailscaleProvider {
-    return typeof x === 'object' && x !== null && PROVIDER_BRAND in x;
+    return hasBrand(x, PROVIDER_BRAND);
   }
 
   private readonly providerConfig: ProviderArguments;
@@ -120,7 +121,7 @@ export class TailscaleProvider extends TerraformProvider {
       terraformGeneratorMetadata: TAILSCALE_GENERATOR_METADATA,
       terraformProviderSource: TAILSCALE_PROVIDER_SOURCE,
     });
-    Object.defineProperty(this, PROVIDER_BRAND, { value: true });
+    brand(this, PROVIDER_BRAND);
     const { alias, ...args } = config;
     this.providerConfig = args;
     this.providerAlias = alias;

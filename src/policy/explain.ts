@@ -84,9 +84,7 @@ export function explainInventory(
   endpoints: readonly string[],
   services: Readonly<Record<string, readonly string[]>> = {},
 ): Inventory {
-  // A Tailscale Service address is served by every device its auto-approvers allow: keep them all.
-  const serviceAddresses = new Set(Object.values(services).flatMap((a) => a.map((x) => canonicalIp(x) ?? x)));
-  if (endpoints.some((e) => serviceAddresses.has(canonicalIp(e) ?? e))) return inventory;
+  if (namesService(endpoints, services)) return inventory;
   const wanted = new Set<Device>();
   for (const endpoint of endpoints) {
     const address = canonicalIp(endpoint);
@@ -99,6 +97,12 @@ export function explainInventory(
   return { devices: inventory.devices.filter((d) => wanted.has(d) || d.advertisedRoutes.length > 0) };
 }
 
+/** A Tailscale Service address is served by every device its auto-approvers allow: then every device matters. */
+function namesService(endpoints: readonly string[], services: Readonly<Record<string, readonly string[]>>): boolean {
+  const addresses = new Set(Object.values(services).flatMap((a) => a.map((x) => canonicalIp(x) ?? x)));
+  return endpoints.some((e) => addresses.has(canonicalIp(e) ?? e));
+}
+
 /**
  * Which devices of a raw device list `explainInventory` can keep (a superset: it then picks among them), so
  * `parseInventorySelected` builds only those.
@@ -107,8 +111,7 @@ export function explainKeeps(
   endpoints: readonly string[],
   services: Readonly<Record<string, readonly string[]>> = {},
 ): (device: RawDevice) => boolean {
-  const serviceAddresses = new Set(Object.values(services).flatMap((a) => a.map((x) => canonicalIp(x) ?? x)));
-  if (endpoints.some((e) => serviceAddresses.has(canonicalIp(e) ?? e))) return () => true;
+  if (namesService(endpoints, services)) return () => true;
   const names = new Set(endpoints);
   const ips = new Set(endpoints.flatMap((e) => canonicalIp(e) ?? []));
   return (d) =>

@@ -150,6 +150,11 @@ function scalarText(v: unknown): string | undefined {
   return readsAsOtherThan(v, '1.1') || readsAsOtherThan(v, '1.2') ? `"${v}"` : v;
 }
 
+/** A scalar or an empty collection, written on its key's or dash's line. */
+function inlineText(v: unknown): string | undefined {
+  return isCollection(v) ? (Array.isArray(v) ? '[]' : '{}') : scalarText(v);
+}
+
 function isCollection(v: unknown): v is object {
   return typeof v === 'object' && v !== null;
 }
@@ -173,7 +178,7 @@ function mapLines(map: Record<string, unknown>, indent: string): string[] | unde
 /** A map entry's value: on the key's line when scalar or empty, else the block below it, indented. */
 function valueLines(v: unknown, indent: string, head: string): string[] | undefined {
   if (!isCollection(v) || isEmpty(v)) {
-    const text = isCollection(v) ? (Array.isArray(v) ? '[]' : '{}') : scalarText(v);
+    const text = inlineText(v);
     return text === undefined ? undefined : [`${head} ${text}`];
   }
   const inner = `${indent}  `;
@@ -185,7 +190,7 @@ function seqLines(seq: readonly unknown[], indent: string): string[] | undefined
   const out: string[] = [];
   for (const item of seq) {
     if (!isCollection(item) || isEmpty(item)) {
-      const text = isCollection(item) ? (Array.isArray(item) ? '[]' : '{}') : scalarText(item);
+      const text = inlineText(item);
       if (text === undefined) return undefined;
       out.push(`${indent}- ${text}`);
       continue;

@@ -335,27 +335,12 @@ const testFailedCode = POLICY_CODES.testFailed.code;
  * reused rather than computed twice; only the map's compile over the real devices is left to do.
  */
 export function loadTailnet(sources: TailnetSources, checked?: PolicyCheck): LoadedTailnet {
+  if (checked?.compiled) return fromCheck(checked, checked.compiled);
   const options = {
     ...(sources.validate ?? { dialect: 'tailscale' as const }),
     ...(sources.services ? { services: sources.services } : {}),
   };
-  // synth's check already read the same devices.json
-  const parsed = checked?.compiled
-    ? { inventory: checked.inventory, diagnostics: [] }
-    : sources.devices
-      ? parseInventory(sources.devices)
-      : { inventory: EMPTY_INVENTORY, diagnostics: [] };
-  if (checked?.compiled && parsed.inventory && !hasErrors(parsed.diagnostics)) {
-    const engine = new Set([...checked.lint, ...checked.diagnostics.filter((d) => d.code === testFailedCode)]);
-    return {
-      diagnostics: sortDiagnostics([...checked.diagnostics.filter((d) => !engine.has(d)), ...parsed.diagnostics]),
-      // the check's compile, whose representative devices come after the real ones (`realDevices`)
-      compiled: checked.compiled,
-      realDevices: parsed.inventory.devices.length,
-      tests: checked.testResults,
-      lint: checked.lint,
-    };
-  }
+  const parsed = sources.devices ? parseInventory(sources.devices) : { inventory: EMPTY_INVENTORY, diagnostics: [] };
   const validation = validatePolicy(sources.policy, options);
   const diagnostics = sortDiagnostics([...validation.diagnostics, ...parsed.diagnostics]);
   if (!validation.policy || !parsed.inventory || hasErrors(diagnostics)) return { diagnostics, tests: [] };
@@ -367,4 +352,19 @@ export function loadTailnet(sources: TailnetSources, checked?: PolicyCheck): Loa
     ? lintPolicy({ policy: validation.policy, source: validation.source }, synthLintOptions(options, parsed.inventory))
     : [];
   return { diagnostics, compiled, tests, lint };
+}
+
+/**
+ * Synth's check of the same files: its validation findings, tests, lint and inventory as they are, and its compile,
+ * whose representative test devices come after the real ones (`realDevices`).
+ */
+function fromCheck(checked: PolicyCheck, compiled: CompiledPolicy): LoadedTailnet {
+  const engine = new Set([...checked.lint, ...checked.diagnostics.filter((d) => d.code === testFailedCode)]);
+  return {
+    diagnostics: sortDiagnostics(checked.diagnostics.filter((d) => !engine.has(d))),
+    compiled,
+    realDevices: checked.inventory.devices.length,
+    tests: checked.testResults,
+    lint: checked.lint,
+  };
 }

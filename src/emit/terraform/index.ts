@@ -16,6 +16,26 @@ export const TERRAFORM_FILE = 'terraform/cdk.tf.json';
  * files the pure emitters produced (the policy text goes into `tailscale_acl` verbatim, comments included).
  */
 export function emitTerraform(ir: StackIr, stack: TerraformStack, files: ReadonlyMap<string, string>): EmittedFile[] {
+  return withoutSourceMappedStacks(() => addAndPrint(ir, stack, files));
+}
+
+/**
+ * cdktf captures a full stack trace for every token it creates (`Intrinsic`), whatever `stackTraces: false` says.
+ * Under tsx (how apps run) node maps every frame through source maps, which was a third of this emitter's time at
+ * 300 workloads; the traces only ever show in cdktf's own resolution errors, so they are taken unmapped here.
+ */
+function withoutSourceMappedStacks<T>(work: () => T): T {
+  const enabled = process.sourceMapsEnabled;
+  if (!enabled) return work();
+  process.setSourceMapsEnabled(false);
+  try {
+    return work();
+  } finally {
+    process.setSourceMapsEnabled(true);
+  }
+}
+
+function addAndPrint(ir: StackIr, stack: TerraformStack, files: ReadonlyMap<string, string>): EmittedFile[] {
   if (!ir.terraform.enabled) return [];
   // Headscale has no Tailscale API (TN3010): only Kubernetes objects remain, if there are any.
   const tailscaleApi = ir.controlServer.kind === 'tailscale';

@@ -49,3 +49,29 @@ describe('emitted Terraform against the provider schema', () => {
     }
   });
 });
+
+describe('source-mapped stack traces around the Terraform emitter', () => {
+  it('are off while cdktf creates and resolves tokens, and restored afterwards, also when emission throws', () => {
+    const was = process.sourceMapsEnabled;
+    process.setSourceMapsEnabled(true);
+    try {
+      const app = new TailnetApp({ outdir: tmpDir('tf-maps'), cdktfOutdir: tmpDir('tf-maps-cdktf') });
+      const stack = new TailnetStack(app, 'maps');
+      new Tag(stack, 'Server', { owners: [Autogroup.ADMIN] });
+      const toTerraform = stack.toTerraform.bind(stack);
+      const during: boolean[] = [];
+      stack.toTerraform = () => {
+        during.push(process.sourceMapsEnabled);
+        return toTerraform();
+      };
+      expect(app.synthesize()[0].files.has('terraform/cdk.tf.json')).toBe(true);
+      expect(during).toEqual([false]);
+      expect(process.sourceMapsEnabled).toBe(true);
+      // a second synth adds the backend again under the same id: cdktf throws inside the emitter
+      expect(() => app.synthesize()).toThrow(/already a Construct/);
+      expect(process.sourceMapsEnabled).toBe(true);
+    } finally {
+      process.setSourceMapsEnabled(was);
+    }
+  });
+});

@@ -1,14 +1,18 @@
 import type { IConstruct } from 'constructs';
 import { recordedDiagnostics } from '../constructs/private/report';
-import { checkSynthesizedPolicy } from '../emit/policy/check';
+import { INVENTORY_FILE } from '../emit/inventory';
+import { synthesizedPolicy } from '../emit/policy/check';
 import { STACK_EMITTERS, SUMMARY_EMITTERS } from '../emit/registry';
+import type { PolicyAnalysis } from '../emit/report/analysis';
 import { emitTerraform } from '../emit/terraform';
 import { lowerStack } from '../ir/lower';
 import { runIrRules } from '../ir/rules';
 import { wireguardStackOverlaps } from '../ir/rules/wireguard';
 import type { StackIr } from '../ir/types';
+import type { PendingCall } from './blocking-worker';
 import { type Diagnostic, DiagnosticBag, sortDiagnostics } from './diagnostics';
 import { CORE_CODES, diag } from './errors';
+import { type AnalysisMode, type PolicyAnalyzer, policyAnalyzer } from './policy-analysis';
 import type { TailnetStack } from './stack';
 import type { StackOutput } from './writer';
 
@@ -25,11 +29,14 @@ export interface StackSynthesis extends StackOutput {
 export function synthesizeStacks(stacks: readonly TailnetStack[], options: SynthOptions = {}): StackSynthesis[] {
   const time = phaseTimer(options.onPhase);
   const validation = new DiagnosticBag();
-  time('validate', () => {
-    stacks.forEach(freeze);
+  const constructs = time('validate', () => {
+    const frozen = stacks.reduce((n, stack) => n + freeze(stack), 0);
     for (const stack of stacks) validation.addAll(validateTree(stack));
+    return frozen;
   });
   validation.throwIfErrors();
+  // started now, a worker loads its modules while the stacks are lowered
+  const analyzer = policyAnalyzer(options.policyAnalysis ?? 'auto', constructs);
 
   const irs = time('lower', () => stacks.map(lowerStack));
   const rules = new DiagnosticBag();
@@ -41,16 +48,18 @@ export function synthesizeStacks(stacks: readonly TailnetStack[], options: Synth
   rules.throwIfErrors();
 
   const checked = new DiagnosticBag();
-  const emitted = stacks.map((stack, i) => {
+  const started = stacks.map((stack, i) => {
     options.onStack?.(stack.node.id);
-    return emitStack(
-      stack,
-      irs[i],
-      rules.all.filter((d) => isUnder(d.path, stack.node.path)),
+    return startStack(stack, irs[i], time, analyzer);
+  });
+  const emitted = started.map((s) =>
+    finishStack(
+      s,
+      rules.all.filter((d) => isUnder(d.path, s.path)),
       time,
       checked,
-    );
-  });
+    ),
+  );
   checked.throwIfErrors();
   return emitted.map((r) => ({
     ...r,
@@ -63,6 +72,8 @@ export interface SynthOptions {
   readonly onPhase?: (phase: string, ms: number) => void;
   /** Called as each stack starts emitting (most of the time goes there), for a progress display. */
   readonly onStack?: (stack: string) => void;
+  /** Where the policy analysis runs (src/core/policy-analysis.ts). @default 'auto' */
+  readonly policyAnalysis?: AnalysisMode;
 }
 
 type Timer = <T>(phase: string, work: () => T) => T;
@@ -81,9 +92,14 @@ function isUnder(path: string, stackPath: string): boolean {
   return path === stackPath || path.startsWith(`${stackPath}/`);
 }
 
-/** Phase 1: no construct may be added to the model after this (the stack itself stays open for the Terraform emitter). */
-function freeze(stack: TailnetStack): void {
-  for (const c of stack.node.findAll()) if (c !== stack) c.node.lock();
+/**
+ * Phase 1: no construct may be added to the model after this (the stack itself stays open for the Terraform
+ * emitter). Returns how many constructs the stack has.
+ */
+function freeze(stack: TailnetStack): number {
+  const all = stack.node.findAll();
+  for (const c of all) if (c !== stack) c.node.lock();
+  return all.length;
 }
 
 /** Phase 2: what constructs recorded when they were made, plus `node.addValidation` results. */
@@ -104,25 +120,52 @@ function validationDiagnostic(path: string, message: string): Diagnostic {
 }
 
 /**
- * Phases 5–6: pure emitters, then the Terraform emitter (which adds L1 resources to the stack); the policy engine
- * checks the policy we are about to write, as Tailscale would on save (findings into `checked`); last, the
- * summary emitters, which describe the other files and reuse that check.
+ * Phases 5–6, first half: the pure emitters, then the Terraform emitter (which adds L1 resources to the stack).
+ * As soon as the policy and the inventory exist, the policy engine starts checking the policy we are about to
+ * write, as Tailscale would on save, and building the report's body from that check: on a worker thread for a large
+ * tailnet, while the remaining emitters and Terraform run here.
  */
-function emitStack(
-  stack: TailnetStack,
-  ir: StackIr,
+function startStack(stack: TailnetStack, ir: StackIr, time: Timer, analyzer: PolicyAnalyzer): StartedStack {
+  const files = new Map<string, string>();
+  let analysis: PendingCall<PolicyAnalysis> | undefined;
+  for (const emitter of STACK_EMITTERS) {
+    for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir))) files.set(f.path, f.content);
+    if (!analysis && POLICY_ANALYSIS_INPUTS.every((file) => files.has(file))) {
+      const input = synthesizedPolicy(ir, files);
+      // inline, the whole analysis is timed here; on a worker, only the time spent waiting for it (below)
+      if (input) analysis = time('policy-analysis', () => analyzer.analyze(input));
+    }
+  }
+  for (const f of time('emit:terraform', () => emitTerraform(ir, stack, files))) files.set(f.path, f.content);
+  return { path: stack.node.path, ir, files, analysis };
+}
+
+interface StartedStack {
+  /** The stack's construct path. */
+  readonly path: string;
+  readonly ir: StackIr;
+  readonly files: Map<string, string>;
+  /** Absent for a stack without a policy. */
+  readonly analysis?: PendingCall<PolicyAnalysis> | undefined;
+}
+
+/** The emitters whose files the policy analysis reads; they come first in STACK_EMITTERS. */
+const POLICY_ANALYSIS_INPUTS = ['policy.hujson', 'policy.json', INVENTORY_FILE];
+
+/**
+ * Phase 6, second half: the policy check's findings (into `checked`), then the summary emitters, which describe
+ * the other files and reuse the analysis.
+ */
+function finishStack(
+  started: StartedStack,
   diagnostics: Diagnostic[],
   time: Timer,
   checked: DiagnosticBag,
 ): StackSynthesis {
-  const files = new Map<string, string>();
-  for (const emitter of STACK_EMITTERS) {
-    for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir))) files.set(f.path, f.content);
-  }
-  for (const f of time('emit:terraform', () => emitTerraform(ir, stack, files))) files.set(f.path, f.content);
-  const policy = time('policy-check', () => checkSynthesizedPolicy(ir, files));
-  checked.addAll(policy.diagnostics);
-  const context = policy.check ? { policyCheck: policy.check } : {};
+  const { ir, files } = started;
+  const analysis = started.analysis && time('policy-analysis', () => started.analysis!.wait());
+  if (analysis) checked.addAll(analysis.diagnostics);
+  const context = analysis ? { policyReport: analysis.report } : {};
   for (const emitter of SUMMARY_EMITTERS) {
     for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir, files, context))) files.set(f.path, f.content);
   }

@@ -1,5 +1,5 @@
 import type { StackIr } from '../ir/types';
-import type { PolicyCheck } from '../policy';
+import type { ReportBody } from './report/html';
 
 /** One generated file, path relative to `out/<stack>/`, content already canonical text. */
 export interface EmittedFile {
@@ -24,6 +24,9 @@ export interface SummaryEmitter {
 
 /** What synth already knows about the files when summary emitters run, so they need not compute it again. */
 export interface SummaryContext {
-  /** The policy engine's check of `policy.hujson` against `devices.json` (validation, tests, lint). */
-  readonly policyCheck?: PolicyCheck;
+  /**
+   * The report's body from synth's policy analysis (src/emit/report/analysis.ts), which checked `policy.hujson`
+   * against `devices.json`; without it the report emitter runs the engine itself.
+   */
+  readonly policyReport?: ReportBody;
 }

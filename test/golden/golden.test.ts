@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TailnetApp } from '../../src';
 import { formatDiagnostic, SynthError } from '../../src/core/diagnostics';
+import type { AnalysisMode } from '../../src/core/policy-analysis';
 import { tmpDir } from '../helpers';
 
 /**
@@ -13,12 +14,12 @@ import { tmpDir } from '../helpers';
 const CASES = path.join(__dirname, 'cases');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-function actualFiles(build: (app: TailnetApp) => void): Map<string, string> {
+function actualFiles(build: (app: TailnetApp) => void, policyAnalysis: AnalysisMode): Map<string, string> {
   const app = new TailnetApp({ outdir: tmpDir('golden'), cdktfOutdir: tmpDir('golden-cdktf') });
   build(app);
   const files = new Map<string, string>();
   try {
-    const results = app.synthesize();
+    const results = app.synthesize({ policyAnalysis });
     for (const r of results) for (const [p, c] of r.files) files.set(`${r.stack}/${p}`, c);
     files.set(
       'diagnostics.txt',
@@ -43,13 +44,14 @@ function listFiles(dir: string, prefix = ''): string[] {
     );
 }
 
-describe('golden artifacts', () => {
+// The policy analysis gives the same bytes on the calling thread and on a worker thread (src/core/policy-analysis.ts).
+describe.each(['inline', 'worker'] as const)('golden artifacts, policy analysis %s', (mode) => {
   for (const name of fs.readdirSync(CASES).sort()) {
     it(`${name} matches its expected directory`, async () => {
       const { build } = (await import(path.join(CASES, name, 'app.ts'))) as { build: (app: TailnetApp) => void };
       const expectedDir = path.join(CASES, name, 'expected');
-      const actual = actualFiles(build);
-      if (update) {
+      const actual = actualFiles(build, mode);
+      if (update && mode === 'inline') {
         fs.rmSync(expectedDir, { recursive: true, force: true });
         for (const [p, c] of actual) {
           fs.mkdirSync(path.dirname(path.join(expectedDir, p)), { recursive: true });

@@ -23,12 +23,13 @@ export {
   type Side,
   type TailnetSources,
 } from './model';
-export { type DotOptions, type EdgeStyle, FONT, renderDot, renderMermaid, renderSvg } from './render';
+export { type DotOptions, type EdgeStyle, FONT, renderDot, renderMermaid, renderSvg, startGraphviz } from './render';
 export { ALLOW_ALL_RULE } from './resolve';
 
+import type { PendingCall } from '../../core/blocking-worker';
 import type { AccessMap } from './model';
 import { bundleAccessMap } from './model';
-import { renderDot, renderMermaid, renderSvg } from './render';
+import { renderDot, renderMermaid, startSvg } from './render';
 
 export type MapFormat = 'svg' | 'dot' | 'mermaid';
 
@@ -37,5 +38,10 @@ export function drawAccessMap(map: AccessMap, format: MapFormat, title?: string)
   const drawn = bundleAccessMap(map);
   if (format === 'mermaid') return renderMermaid(drawn);
   const dot = renderDot(drawn, title ? { title } : {});
-  return format === 'dot' ? dot : renderSvg(dot);
+  return format === 'dot' ? dot : startSvg(dot).wait();
+}
+
+/** The map's SVG as `drawAccessMap` draws it, laid out by Graphviz while the caller does other work. */
+export function startDrawingSvg(map: AccessMap): PendingCall<string> {
+  return startSvg(renderDot(bundleAccessMap(map)));
 }

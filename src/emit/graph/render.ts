@@ -1,4 +1,4 @@
-import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { BlockingWorker, type PendingCall } from '../../core/blocking-worker';
 import { edgeColor, edgeLabel, edgeTooltip, nodePalette, nodeTooltip } from './labels';
 import type { AccessEdge, AccessMap, AccessNode, BundledNode } from './model';
 
@@ -240,65 +240,39 @@ function mermaidText(s: string): string {
  *
  * @viz-js/viz only offers an async `instance()` (the wasm is compiled with `await`), while emitters are synchronous
  * pure functions and `synthesize()` must stay synchronous for its many callers. So the library runs in a worker
- * thread of this process and the caller blocks on `Atomics.wait` until the worker has answered through a
- * MessageChannel, read back with `receiveMessageOnPort`. Once started, the worker keeps its Graphviz instance, so
- * every later render costs only the layout; it is `unref()`ed and never keeps the process alive.
+ * thread that the caller blocks on (src/core/blocking-worker.ts). Once started, the worker keeps its Graphviz
+ * instance, so every later render costs only the layout.
  */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const graphviz = new BlockingWorker<string, string>({
+  label: 'graphviz (wasm)',
+  workerData: { vizPath: require.resolve('@viz-js/viz') },
+  handler: `
 const ready = require(workerData.vizPath).instance();
-parentPort.on('message', async ({ dot, port, signal }) => {
-  let reply;
-  try {
-    const viz = await ready;
-    const result = viz.render(dot, { format: 'svg' });
-    reply = result.status === 'success'
-      ? { svg: result.output }
-      : { error: result.errors.map((e) => e.message).join('; ') || 'graphviz failed' };
-  } catch (e) {
-    reply = { error: String((e && e.message) || e) };
-  }
-  port.postMessage(reply);
-  port.close();
-  const flag = new Int32Array(signal);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
+return async (dot) => {
+  const result = (await ready).render(dot, { format: 'svg' });
+  if (result.status !== 'success') throw new Error(result.errors.map((e) => e.message).join('; ') || 'graphviz failed');
+  return result.output;
+};`,
+  // long enough for a 500-node expanded map on a slow CI machine
+  timeoutMs: 120_000,
 });
-`;
-
-/** Long enough for a 500-node expanded map on a slow CI machine; a hung worker must not hang synth forever. */
-const RENDER_TIMEOUT_MS = 120_000;
 
 const FALLBACK_FONTS = 'Verdana,DejaVu Sans,Bitstream Vera Sans,Arial,sans-serif';
 
-let worker: Worker | undefined;
-
-function startWorker(): Worker {
-  const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { vizPath: require.resolve('@viz-js/viz') } });
-  w.unref();
-  // A crashed worker is replaced on the next render instead of failing every later one.
-  w.on('error', () => {
-    if (worker === w) worker = undefined;
-  });
-  return w;
+/** Starts Graphviz (compiling its wasm takes about 0.1 s) so that it is ready by the first render. */
+export function startGraphviz(): void {
+  graphviz.start();
 }
 
 /** Renders DOT to an SVG document (see `cleanSvg`); throws with Graphviz's message on invalid DOT. */
 export function renderSvg(dot: string): string {
-  worker ??= startWorker();
-  const signal = new SharedArrayBuffer(4);
-  const { port1, port2 } = new MessageChannel();
-  worker.postMessage({ dot, port: port2, signal }, [port2]);
-  const waited = Atomics.wait(new Int32Array(signal), 0, 0, RENDER_TIMEOUT_MS);
-  const message = receiveMessageOnPort(port1)?.message as { svg?: string; error?: string } | undefined;
-  port1.close();
-  if (waited === 'timed-out' || !message) {
-    void worker.terminate();
-    worker = undefined;
-    throw new Error(`graphviz (wasm) did not answer within ${RENDER_TIMEOUT_MS / 1000}s`);
-  }
-  if (message.error !== undefined) throw new Error(`graphviz (wasm): ${message.error}`);
-  return cleanSvg(message.svg ?? '');
+  return startSvg(dot).wait();
+}
+
+/** `renderSvg`, laid out on Graphviz's thread while the caller goes on; `wait()` gives the SVG. */
+export function startSvg(dot: string): PendingCall<string> {
+  const pending = graphviz.call(dot);
+  return { wait: () => cleanSvg(pending.wait()) };
 }
 
 /**

@@ -6,37 +6,62 @@ import { INVENTORY_FILE } from '../inventory';
 import { serviceAddresses } from '../services';
 
 /**
+ * What the policy engine is asked about one stack: its policy and declared inventory as synth is about to write
+ * them, plus what the engine needs from the IR. Plain data, so the job can cross to a worker thread.
+ */
+export interface SynthesizedPolicy {
+  /** The stack's name (`ir.name`) and construct path (`ir.source.path`), to attribute findings. */
+  readonly stack: string;
+  readonly stackPath: string;
+  /** policy.hujson */
+  readonly policy: string;
+  /** policy.json, the same value (a tested property): read with JSON.parse, positions from the HuJSON if needed */
+  readonly policyJson?: string;
+  /** devices.json */
+  readonly devices?: string;
+  readonly services?: Readonly<Record<string, readonly string[]>>;
+  readonly tailnetDomain?: string;
+}
+
+/** The policy files of an emitted stack; undefined when it writes no policy. */
+export function synthesizedPolicy(ir: StackIr, files: ReadonlyMap<string, string>): SynthesizedPolicy | undefined {
+  const policy = files.get('policy.hujson');
+  if (policy === undefined) return undefined;
+  const policyJson = files.get('policy.json');
+  const devices = files.get(INVENTORY_FILE);
+  return {
+    stack: ir.name,
+    stackPath: ir.source.path,
+    policy,
+    ...(policyJson !== undefined ? { policyJson } : {}),
+    ...(devices !== undefined ? { devices } : {}),
+    ...(ir.services.length > 0 ? { services: serviceAddresses(ir) } : {}),
+    ...(ir.tailnetDomain ? { tailnetDomain: ir.tailnetDomain } : {}),
+  };
+}
+
+/**
  * The synthesized policy goes through the same validator and test runner as any policy file (what Tailscale does
  * on save), against the stack's declared inventory. Findings point at the construct that produced the rule: the
  * provenance comment above it (`// <stack>/<path>`) maps a policy line back to its construct.
  */
-export function checkSynthesizedPolicy(
-  ir: StackIr,
-  files: ReadonlyMap<string, string>,
-  file = 'policy.hujson',
-): SynthesizedPolicyCheck {
-  const text = files.get(file);
-  if (text === undefined) return { diagnostics: [] };
-  const devicesText = files.get(INVENTORY_FILE) ?? '{"devices":[]}';
-  const { inventory } = parseInventory({ text: devicesText, file: INVENTORY_FILE });
-  // policy.json holds the same value (a tested property); positions come from the HuJSON only if needed.
+export function checkSynthesizedPolicy(input: SynthesizedPolicy, file = 'policy.hujson'): SynthesizedPolicyCheck {
+  const { inventory } = parseInventory({ text: input.devices ?? '{"devices":[]}', file: INVENTORY_FILE });
   // Positions are relative to the stack's folder, as the report in that folder shows them; messages on the
   // terminal get the out/<stack>/ prefix (`attribute`).
-  const label = file;
-  const json = files.get('policy.json');
-  const input =
-    json === undefined
-      ? { text, file: label }
-      : { value: JSON.parse(json) as unknown, file: label, locate: lazyLocate(text, label) };
-  const check = checkPolicy(input, inventory ?? { devices: [] }, {
+  const policyInput =
+    input.policyJson === undefined
+      ? { text: input.policy, file }
+      : { value: JSON.parse(input.policyJson) as unknown, file, locate: lazyLocate(input.policy, file) };
+  const check = checkPolicy(policyInput, inventory ?? { devices: [] }, {
     dialect: 'tailscale',
     representativeDevices: true,
     lint: true,
-    ...(ir.services.length > 0 ? { services: serviceAddresses(ir) } : {}),
-    ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}),
+    ...(input.services ? { services: input.services } : {}),
+    ...(input.tailnetDomain ? { tailnetDomains: [input.tailnetDomain] } : {}),
   });
-  const lines = text.split('\n');
-  return { diagnostics: check.diagnostics.map((d) => attribute(ir, d, lines)), check };
+  const lines = input.policy.split('\n');
+  return { diagnostics: check.diagnostics.map((d) => attribute(input, d, lines)), check };
 }
 
 export interface SynthesizedPolicyCheck {
@@ -46,17 +71,17 @@ export interface SynthesizedPolicyCheck {
   readonly check?: PolicyCheck;
 }
 
-function attribute(ir: StackIr, d: Diagnostic, lines: readonly string[]): Diagnostic {
+function attribute(input: SynthesizedPolicy, d: Diagnostic, lines: readonly string[]): Diagnostic {
   const line = Number(/:(\d+):\d+$/.exec(d.path)?.[1] ?? 0);
-  const construct = constructAbove(lines, line, `${ir.name}/`) ?? ir.source.path;
+  const construct = constructAbove(lines, line, `${input.stack}/`) ?? input.stackPath;
   return {
     ...d,
     // Validation (TN5) and lint (TN6) codes stay; anything else the engine reports is a rejection of the policy.
     code: d.severity === 'error' && !/^TN[56]/.test(d.code) ? CORE_CODES.policyRejected.code : d.code,
     path: construct,
     related: [
-      { path: `out/${ir.name}/${d.path}`, message: 'in the synthesized policy' },
-      ...(d.related ?? []).map((r) => ({ ...r, path: `out/${ir.name}/${r.path}` })),
+      { path: `out/${input.stack}/${d.path}`, message: 'in the synthesized policy' },
+      ...(d.related ?? []).map((r) => ({ ...r, path: `out/${input.stack}/${r.path}` })),
     ],
   };
 }

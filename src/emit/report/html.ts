@@ -1,3 +1,4 @@
+import type { PendingCall } from '../../core/blocking-worker';
 import type { Diagnostic } from '../../core/diagnostics';
 import type { TestResult } from '../../policy';
 import { type AccessEdge, type AccessMap, type AccessNode, edgeLabel, edgeTooltip } from '../graph';
@@ -31,37 +32,63 @@ export interface ReportInput {
 }
 
 export function renderReportHtml(input: ReportInput): string {
-  const sections = [
-    mapSection(input),
+  return completeReport(renderReportBody(input), input.artifacts);
+}
+
+/**
+ * The report without its artifacts list: everything the policy engine decides. Synth renders it where the engine
+ * ran (a worker thread, for a large tailnet) and completes it once every other file is written.
+ */
+export interface ReportBody {
+  readonly title: string;
+  readonly summary: readonly string[];
+  readonly nav: readonly { readonly id: string; readonly label: string }[];
+  readonly sections: readonly string[];
+}
+
+/** The body's input; an SVG still being laid out is waited for last, after the other sections. */
+export type ReportBodyInput = Omit<ReportInput, 'artifacts' | 'svg'> & { readonly svg?: string | PendingCall<string> };
+
+export function renderReportBody(input: ReportBodyInput): ReportBody {
+  const others = [
     ...(input.map ? [matrixSection(input.map)] : []),
     testsSection(input.tests),
     lintSection(input.lint, input.diagnostics),
-    ...(input.artifacts ? [artifactsSection(input.artifacts)] : []),
   ];
-  const nav = [
-    { id: 'map', label: 'Access map' },
-    ...(input.map ? [{ id: `${MATRIX_ID}-section`, label: 'Who can reach what' }] : []),
-    { id: 'tests', label: 'Policy tests' },
-    { id: 'lint', label: 'Lint' },
-    ...(input.artifacts ? [{ id: 'artifacts', label: 'Artifacts' }] : []),
-  ];
-  return renderPage({ title: `Access report: ${input.title}`, summary: summary(input), nav, sections });
-}
-
-function summary(input: ReportInput): string {
+  const { svg: drawing, ...rest } = input;
+  const svg = typeof drawing === 'object' ? drawing.wait() : drawing;
   const passed = input.tests.filter((t) => t.passed).length;
-  const parts = [
-    input.map
-      ? `${input.map.nodes.filter((n) => n.side === 'src').length} principals, ${input.map.nodes.filter((n) => n.side === 'dst').length} destinations, ${input.map.edges.length} edges`
-      : 'policy does not validate',
-    `tests ${passed}/${input.tests.length} passed`,
-    input.lint ? `${input.lint.length} lint finding(s)` : 'lint not run',
-    ...(input.artifacts ? [`${input.artifacts.length} artifacts`] : []),
-  ];
-  return parts.join(' · ');
+  return {
+    title: input.title,
+    summary: [
+      input.map
+        ? `${input.map.nodes.filter((n) => n.side === 'src').length} principals, ${input.map.nodes.filter((n) => n.side === 'dst').length} destinations, ${input.map.edges.length} edges`
+        : 'policy does not validate',
+      `tests ${passed}/${input.tests.length} passed`,
+      input.lint ? `${input.lint.length} lint finding(s)` : 'lint not run',
+    ],
+    nav: [
+      { id: 'map', label: 'Access map' },
+      ...(input.map ? [{ id: `${MATRIX_ID}-section`, label: 'Who can reach what' }] : []),
+      { id: 'tests', label: 'Policy tests' },
+      { id: 'lint', label: 'Lint' },
+    ],
+    sections: [mapSection({ ...rest, ...(svg !== undefined ? { svg } : {}) }), ...others],
+  };
 }
 
-function mapSection(input: ReportInput): string {
+/** The page: the body plus, for a synthesized stack, its artifacts (last in the summary, the nav and the page). */
+export function completeReport(body: ReportBody, artifacts?: readonly Artifact[]): string {
+  const withArtifacts = artifacts !== undefined;
+  return renderPage({
+    title: `Access report: ${body.title}`,
+    summary: [...body.summary, ...(withArtifacts ? [`${artifacts.length} artifacts`] : [])].join(' · '),
+    nav: [...body.nav, ...(withArtifacts ? [{ id: 'artifacts', label: 'Artifacts' }] : [])],
+    sections: [...body.sections, ...(withArtifacts ? [artifactsSection(artifacts)] : [])],
+  });
+}
+
+function mapSection(input: Omit<ReportInput, 'artifacts'>): string {
   const body =
     input.svg && input.map && input.map.edges.length > 0
       ? `${legendHtml()}<div class="map">\n${input.svg}</div>`
@@ -73,7 +100,7 @@ ${partialNote(input)}${body}
 </section>`;
 }
 
-function partialNote(input: ReportInput): string {
+function partialNote(input: Omit<ReportInput, 'artifacts'>): string {
   if (input.drawnEdges === undefined || !input.map) return '';
   return `<p class="note partial">This tailnet is large: the map shows ${input.drawnEdges} of ${input.map.edges.length} edges (broad access first, then the ones between the most devices). The matrix below lists every edge.</p>\n`;
 }

@@ -1,11 +1,12 @@
+import type { PendingCall } from '../../core/blocking-worker';
 import type { Diagnostic } from '../../core/diagnostics';
 import { sha256 } from '../../core/writer';
 import type { StackIr } from '../../ir/types';
 import type { PolicyCheck } from '../../policy';
 import type { EmittedFile, SummaryContext, SummaryEmitter } from '../emitter';
-import { buildAccessMap, drawAccessMap, focusAccessMap, loadTailnet, type TailnetSources } from '../graph';
+import { buildAccessMap, focusAccessMap, loadTailnet, startDrawingSvg, type TailnetSources } from '../graph';
 import { INVENTORY_FILE } from '../inventory';
-import { type Artifact, type ReportInput, renderReportHtml } from './html';
+import { type Artifact, completeReport, type ReportInput, renderReportHtml } from './html';
 
 export {
   type AccessChange,
@@ -15,7 +16,14 @@ export {
   renderDiffHtml,
   renderPlanHtml,
 } from './diff';
-export { type Artifact, type ReportInput, renderReportHtml } from './html';
+export {
+  type Artifact,
+  completeReport,
+  type ReportBody,
+  type ReportInput,
+  renderReportBody,
+  renderReportHtml,
+} from './html';
 
 export const REPORT_FILE = 'report.html';
 
@@ -31,19 +39,19 @@ export const REPORT_MAP_EDGES = 150;
 export const reportEmitter: SummaryEmitter = {
   name: 'report',
   emit(ir: StackIr, files: ReadonlyMap<string, string>, context: SummaryContext = {}): EmittedFile[] {
+    if (context.policyReport) {
+      return [{ path: REPORT_FILE, content: completeReport(context.policyReport, artifactsOf(files)) }];
+    }
     const policy = files.get('policy.hujson');
     if (policy === undefined) return [];
     const devices = files.get(INVENTORY_FILE);
-    const report = buildReport(
-      {
-        title: ir.name,
-        policy: { text: policy, file: 'policy.hujson' },
-        ...(devices !== undefined ? { devices: { text: devices, file: INVENTORY_FILE } } : {}),
-        validate: { dialect: 'tailscale', ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}) },
-        artifacts: artifactsOf(files),
-      },
-      context.policyCheck,
-    );
+    const report = buildReport({
+      title: ir.name,
+      policy: { text: policy, file: 'policy.hujson' },
+      ...(devices !== undefined ? { devices: { text: devices, file: INVENTORY_FILE } } : {}),
+      validate: { dialect: 'tailscale', ...(ir.tailnetDomain ? { tailnetDomains: [ir.tailnetDomain] } : {}) },
+      artifacts: artifactsOf(files),
+    });
     return [{ path: REPORT_FILE, content: renderReportHtml(report) }];
   },
 };
@@ -63,6 +71,12 @@ export interface ReportSources extends TailnetSources {
 
 /** `checked`: synth's check of the same files, reused (see `loadTailnet`). */
 export function buildReport(sources: ReportSources, checked?: PolicyCheck): ReportInput {
+  const { svg, ...report } = startReport(sources, checked);
+  return { ...report, ...(svg ? { svg: svg.wait() } : {}) };
+}
+
+/** `buildReport` with the map's SVG still being laid out by Graphviz. */
+export function startReport(sources: ReportSources, checked?: PolicyCheck): PendingReport {
   const loaded = loadTailnet(sources, checked);
   const lint = sources.lint ?? loaded.lint;
   const mapOptions = {
@@ -74,7 +88,7 @@ export function buildReport(sources: ReportSources, checked?: PolicyCheck): Repo
   return {
     title: sources.title,
     ...(map ? { map } : {}),
-    ...(drawn && drawn.edges.length > 0 ? { svg: drawAccessMap(drawn, 'svg') } : {}),
+    ...(drawn && drawn.edges.length > 0 ? { svg: startDrawingSvg(drawn) } : {}),
     ...(map && drawn && drawn.edges.length < map.edges.length ? { drawnEdges: drawn.edges.length } : {}),
     tests: loaded.tests,
     diagnostics: loaded.diagnostics,
@@ -82,6 +96,8 @@ export function buildReport(sources: ReportSources, checked?: PolicyCheck): Repo
     ...(sources.artifacts ? { artifacts: sources.artifacts } : {}),
   };
 }
+
+export type PendingReport = Omit<ReportInput, 'svg'> & { readonly svg?: PendingCall<string> };
 
 /** Path, size and sha256 of files (the same digest as manifest.json), sorted by path. */
 export function artifactsOf(files: ReadonlyMap<string, string>): Artifact[] {

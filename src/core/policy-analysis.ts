@@ -1,0 +1,94 @@
+import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
+import * as path from 'node:path';
+import type { SynthesizedPolicy } from '../emit/policy/check';
+import { analyzeStackPolicy, type PolicyAnalysis, prepareAnalysis } from '../emit/report/analysis';
+import { BlockingWorker, moduleHandler, type PendingCall, WorkerCallError } from './blocking-worker';
+
+/**
+ * Where synth runs the policy analysis of its stacks (check + report body, src/emit/report/analysis.ts):
+ * - `inline`: on the calling thread, at once;
+ * - `worker`: on a worker thread, started before the stacks are lowered so its modules load meanwhile; the analysis
+ *   of a stack runs while the main thread emits the other files and Terraform (the largest part of a big synth);
+ * - `auto` (default): `worker` for a large tailnet on a machine with two cores or more, otherwise `inline` (for a
+ *   small one, the worker's start-up costs more than the overlap saves). `TAILNET_CDK_WORKERS=0` forces `inline`.
+ * Both give the same bytes (tested): the analysis is a pure function of plain data.
+ */
+export type AnalysisMode = 'auto' | 'inline' | 'worker';
+
+export interface PolicyAnalyzer {
+  readonly mode: 'inline' | 'worker';
+  analyze(input: SynthesizedPolicy): PendingCall<PolicyAnalysis>;
+}
+
+/** Constructs in all stacks from which `auto` uses a worker: the size where the overlap starts to pay (bench M). */
+export const WORKER_THRESHOLD_CONSTRUCTS = 2_000;
+
+// the module beside this one, in the form this one has (.ts from the sources, .js when compiled)
+const WORKER_MODULE = path.join(__dirname, '..', 'emit', 'report', `analysis${path.extname(__filename)}`);
+
+let shared: BlockingWorker<SynthesizedPolicy, PolicyAnalysis> | undefined;
+
+/** One analysis thread per process, shared by every synth in it (tests synthesize hundreds of apps). */
+export function analysisWorker(): BlockingWorker<SynthesizedPolicy, PolicyAnalysis> {
+  shared ??= new BlockingWorker({
+    label: 'policy analysis',
+    handler: moduleHandler(WORKER_MODULE, 'analyzeStackPolicy', 'prepareAnalysis'),
+    // ten times the largest benchmark's analysis on a slow machine; a hung worker must not hang synth forever
+    timeoutMs: 300_000,
+  });
+  return shared;
+}
+
+export function policyAnalyzer(mode: AnalysisMode, constructs: number): PolicyAnalyzer {
+  if (resolveMode(mode, constructs) === 'inline') {
+    prepareAnalysis();
+    return INLINE;
+  }
+  return workerAnalyzer(analysisWorker());
+}
+
+/** Analysis on `worker`, falling back to this thread if the worker fails. */
+export function workerAnalyzer(worker: BlockingWorker<SynthesizedPolicy, PolicyAnalysis>): PolicyAnalyzer {
+  worker.start();
+  return {
+    mode: 'worker',
+    analyze(input) {
+      const pending = worker.call(input);
+      return {
+        // A worker that could not load the engine (or failed) is not the end: the same pure function runs here,
+        // and throws here with a useful stack if the analysis itself is at fault.
+        wait: () => {
+          try {
+            return pending.wait();
+          } catch (e) {
+            if (!(e instanceof WorkerCallError)) throw e;
+            if (process.env.TAILNET_DEBUG === '1') {
+              process.stderr.write(`${e.message}; the policy analysis ran on the main thread\n${e.workerStack ?? ''}\n`);
+            }
+            return analyzeStackPolicy(input);
+          }
+        },
+      };
+    },
+  };
+}
+
+const INLINE: PolicyAnalyzer = {
+  mode: 'inline',
+  analyze(input) {
+    const result = analyzeStackPolicy(input);
+    return { wait: () => result };
+  },
+};
+
+function resolveMode(mode: AnalysisMode, constructs: number): 'inline' | 'worker' {
+  if (process.env.TAILNET_CDK_WORKERS === '0' || !canLoadInWorker()) return 'inline';
+  if (mode !== 'auto') return mode;
+  return availableParallelism() >= 2 && constructs >= WORKER_THRESHOLD_CONSTRUCTS ? 'worker' : 'inline';
+}
+
+/** Only from our own module files: bundled into one file (esbuild), there is no module for the worker to load. */
+function canLoadInWorker(): boolean {
+  return fs.existsSync(WORKER_MODULE);
+}

@@ -50,28 +50,27 @@ describe('emitted Terraform against the provider schema', () => {
   });
 });
 
-describe('source-mapped stack traces around the Terraform emitter', () => {
-  it('are off while cdktf creates and resolves tokens, and restored afterwards, also when emission throws', () => {
-    const was = process.sourceMapsEnabled;
-    process.setSourceMapsEnabled(true);
-    try {
-      const app = new TailnetApp({ outdir: tmpDir('tf-maps'), cdktfOutdir: tmpDir('tf-maps-cdktf') });
-      const stack = new TailnetStack(app, 'maps');
-      new Tag(stack, 'Server', { owners: [Autogroup.ADMIN] });
-      const toTerraform = stack.toTerraform.bind(stack);
-      const during: boolean[] = [];
-      stack.toTerraform = () => {
-        during.push(process.sourceMapsEnabled);
-        return toTerraform();
-      };
-      expect(app.synthesize()[0].files.has('terraform/cdk.tf.json')).toBe(true);
-      expect(during).toEqual([false]);
-      expect(process.sourceMapsEnabled).toBe(true);
-      // a second synth adds the backend again under the same id: cdktf throws inside the emitter
-      expect(() => app.synthesize()).toThrow(/already a Construct/);
-      expect(process.sourceMapsEnabled).toBe(true);
-    } finally {
-      process.setSourceMapsEnabled(was);
-    }
+describe('stack traces while the Terraform emitter runs', () => {
+  it('hold only the innermost frames, and are restored afterwards, also when emission throws', () => {
+    const before = Error.prepareStackTrace;
+    const app = new TailnetApp({ outdir: tmpDir('tf-stacks'), cdktfOutdir: tmpDir('tf-stacks-cdktf') });
+    const stack = new TailnetStack(app, 'stacks');
+    new Tag(stack, 'Server', { owners: [Autogroup.ADMIN] });
+    const toTerraform = stack.toTerraform.bind(stack);
+    const during: string[][] = [];
+    stack.toTerraform = () => {
+      const deep = (n: number): string => (n === 0 ? (new Error('probe').stack ?? '') : deep(n - 1));
+      during.push(deep(40).split('\n'));
+      return toTerraform();
+    };
+    expect(app.synthesize()[0].files.has('terraform/cdk.tf.json')).toBe(true);
+    expect(during).toHaveLength(1);
+    expect(during[0][0]).toBe('Error: probe');
+    expect(during[0]).toHaveLength(11);
+    expect(during[0][1]).toMatch(/^ {4}at deep /);
+    expect(Error.prepareStackTrace).toBe(before);
+    // a second synth adds the backend again under the same id: cdktf throws inside the emitter
+    expect(() => app.synthesize()).toThrow(/already a Construct/);
+    expect(Error.prepareStackTrace).toBe(before);
   });
 });

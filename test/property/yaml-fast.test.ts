@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { parseYaml, printSimpleYaml, printWithLibrary } from '../../src/core/canonical/yaml';
 
 /**
@@ -57,6 +58,29 @@ const value = fc.letrec((tie) => ({
   map: fc.dictionary(key, tie('node'), { maxKeys: 4 }),
   seq: fc.array(tie('node'), { maxLength: 4 }),
 })).node;
+
+describe('plain scalars that start with a letter', () => {
+  it('read back as the same string under YAML 1.1 and 1.2, whatever the casing of a schema word', () => {
+    const casings = fc
+      .constantFrom('y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null', 'nan', 'inf', 'x', 'e')
+      .chain((w) =>
+        fc
+          .array(fc.boolean(), { minLength: w.length, maxLength: w.length })
+          .map((up) => [...w].map((c, i) => (up[i] ? c.toUpperCase() : c)).join('')),
+      );
+    const letterFirst = fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_./@%+=-]{0,10}$/), casings);
+    fc.assert(
+      fc.property(letterFirst, (s) => {
+        for (const print of [printSimpleYaml, printWithLibrary]) {
+          const text = print({ k: s })!;
+          expect(parse(text, { version: '1.1' })).toEqual({ k: s });
+          expect(parse(text, { version: '1.2' })).toEqual({ k: s });
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
 
 describe('Document-free YAML printing', () => {
   it('prints exactly what the yaml library prints, whenever it prints at all', () => {

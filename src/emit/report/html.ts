@@ -212,7 +212,8 @@ function matrixRow(p: AccessNode, destinations: readonly AccessNode[], cells: Ma
   const search = [p.selector, p.detail, ...(p.members ?? [])];
   const tds = destinations.map((d) => {
     const edges = cells.get(`${p.id}\u0000${d.id}`) ?? [];
-    if (edges.length === 0) return '<td class="cell none">·</td>';
+    // most pairs have no edge (97 % at 10,000 devices): an empty cell is drawn as a dot by the style sheet
+    if (edges.length === 0) return '<td></td>';
     search.push(d.selector, d.detail, ...edges.flatMap((e) => [e.kind, ...e.access, ...e.rules]));
     return cell(edges);
   });

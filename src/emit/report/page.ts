@@ -35,7 +35,7 @@ tbody th { font-weight: 600; white-space: nowrap; }
 small, .detail { color: var(--muted); font-weight: normal; font-size: 11px; }
 .mono, td.cell { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 td.cell { white-space: nowrap; }
-td.none { color: #cbd5e0; }
+table.matrix td:empty::after { content: "·"; color: #cbd5e0; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; }
 td .broad { color: var(--fail); font-weight: 600; }
 td .ssh { color: var(--ssh); }
 .badge { display: inline-block; min-width: 42px; text-align: center; padding: 1px 7px; border-radius: 10px;

@@ -75,7 +75,10 @@ const SCRIPT = `
 `;
 
 /** HTML text and attribute escaping. */
+const NEEDS_ESCAPE = /[&<>"']/;
+
 export function esc(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text; // most labels: selectors, counts, ports
   return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -64,7 +64,9 @@ export function workerAnalyzer(worker: BlockingWorker<SynthesizedPolicy, PolicyA
           } catch (e) {
             if (!(e instanceof WorkerCallError)) throw e;
             if (process.env.TAILNET_DEBUG === '1') {
-              process.stderr.write(`${e.message}; the policy analysis ran on the main thread\n${e.workerStack ?? ''}\n`);
+              process.stderr.write(
+                `${e.message}; the policy analysis ran on the main thread\n${e.workerStack ?? ''}\n`,
+              );
             }
             return analyzeStackPolicy(input);
           }

@@ -70,7 +70,16 @@ function processMs(command: string[], times: number): number {
 const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 if (build.status !== 0) throw new Error('npm run build failed');
 
-const TASKS = ['synth', 'validate', 'test', 'plan', 'explain', 'baseline-cdktf', 'baseline-floor'] as const;
+const TASKS = [
+  'synth',
+  'synth-inline',
+  'validate',
+  'test',
+  'plan',
+  'explain',
+  'baseline-cdktf',
+  'baseline-floor',
+] as const;
 const results: Record<string, Record<string, Measurement>> = {};
 for (const size of sizes) {
   const dir = path.join(OUT, size);
@@ -140,9 +149,12 @@ function printTable(): void {
       .map((t) => `${t} ${(results.L[t].ms / results.M[t].ms).toFixed(2)}×`);
     process.stdout.write(`\ngrowth M → L (5× the devices): ${growth.join(', ')}\n`);
   }
+  // with the analysis on a worker, its phase is the main thread's wait for it; inline, the analysis itself
   for (const [size, tasks] of Object.entries(results)) {
-    const phases = Object.entries(tasks.synth.phases).map(([p, ms]) => `${p} ${ms.toFixed(0)}`);
-    process.stdout.write(`\n${size} synth phases (ms): ${phases.join(', ')}\n`);
+    for (const task of ['synth', 'synth-inline']) {
+      const phases = Object.entries(tasks[task].phases).map(([p, ms]) => `${p} ${ms.toFixed(0)}`);
+      process.stdout.write(`\n${size} ${task} phases (ms): ${phases.join(', ')}\n`);
+    }
   }
   process.stdout.write('\ntargets:\n');
   for (const t of targets()) {

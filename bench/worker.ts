@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TailnetApp } from '../src';
+import type { AnalysisMode } from '../src/core/policy-analysis';
 import { compilePolicy, parseInventory, runPolicyTests, validatePolicy } from '../src/policy';
 import { explainAccess, explainInventory, explainKeeps } from '../src/policy/explain';
 import { parseInventorySelected } from '../src/policy/inventory';
@@ -24,26 +25,9 @@ function timed<T>(work: () => T): [T, number] {
 }
 
 const TASKS: Record<string, Task> = {
-  synth(size, dir) {
-    const phases: Record<string, number> = {};
-    const [, ms] = timed(() => {
-      const app = new TailnetApp({ outdir: path.join(dir, 'out'), cdktfOutdir: path.join(dir, 'cdktf.out') });
-      const [, build] = timed(() => buildStack(app, generateModel(size)));
-      phases.build = build;
-      const results = app.synthesize({
-        onPhase: (p, t) => {
-          phases[p] = (phases[p] ?? 0) + t;
-        },
-      });
-      for (const r of results) {
-        for (const [file, content] of r.files) {
-          fs.mkdirSync(path.dirname(path.join(dir, 'inputs', file)), { recursive: true });
-          fs.writeFileSync(path.join(dir, 'inputs', file), content);
-        }
-      }
-    });
-    return { ms, ...phases };
-  },
+  synth: (size, dir) => synth(size, dir, 'auto'),
+  // the same with the policy analysis on the main thread: what a worker thread saves (src/core/policy-analysis.ts)
+  'synth-inline': (size, dir) => synth(size, dir, 'inline'),
   validate(_size, dir) {
     const text = read(dir, 'inputs/policy.hujson');
     const [r, ms] = timed(() => validatePolicy({ text, file: 'policy.hujson' }, { dialect: 'tailscale' }));
@@ -105,6 +89,28 @@ const TASKS: Record<string, Task> = {
     return { ms };
   },
 };
+
+function synth(size: TailnetSize, dir: string, policyAnalysis: AnalysisMode): Record<string, number> {
+  const phases: Record<string, number> = {};
+  const [, ms] = timed(() => {
+    const app = new TailnetApp({ outdir: path.join(dir, 'out'), cdktfOutdir: path.join(dir, 'cdktf.out') });
+    const [, build] = timed(() => buildStack(app, generateModel(size)));
+    phases.build = build;
+    const results = app.synthesize({
+      policyAnalysis,
+      onPhase: (p, t) => {
+        phases[p] = (phases[p] ?? 0) + t;
+      },
+    });
+    for (const r of results) {
+      for (const [file, content] of r.files) {
+        fs.mkdirSync(path.dirname(path.join(dir, 'inputs', file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'inputs', file), content);
+      }
+    }
+  });
+  return { ms, ...phases };
+}
 
 /** Changes `count` grants (a new port each), as a pull request touching that many rules would. */
 function changeRules(policy: { grants?: { ip?: string[] }[] }, count: number): unknown {

@@ -16,7 +16,16 @@ describe('benchmark smoke run', () => {
       },
     );
     expect(r.status, r.stderr).toBe(0);
-    for (const task of ['synth', 'validate', 'test', 'plan', 'explain', 'baseline-cdktf', 'baseline-floor'])
+    for (const task of [
+      'synth',
+      'synth-inline',
+      'validate',
+      'test',
+      'plan',
+      'explain',
+      'baseline-cdktf',
+      'baseline-floor',
+    ])
       expect(r.stdout).toContain(task);
     expect(r.stdout).toMatch(/(PASS|FAIL) {2}cold start/);
     const results = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'bench', '.out', 'results.json'), 'utf8'));

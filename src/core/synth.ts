@@ -1,8 +1,8 @@
 import type { IConstruct } from 'constructs';
 import { recordedDiagnostics } from '../constructs/private/report';
-import { INVENTORY_FILE } from '../emit/inventory';
+import type { Emitter } from '../emit/emitter';
 import { synthesizedPolicy } from '../emit/policy/check';
-import { STACK_EMITTERS, SUMMARY_EMITTERS } from '../emit/registry';
+import { POLICY_EMITTERS, STACK_EMITTERS, SUMMARY_EMITTERS } from '../emit/registry';
 import type { PolicyAnalysis } from '../emit/report/analysis';
 import { emitTerraform } from '../emit/terraform';
 import { lowerStack } from '../ir/lower';
@@ -127,15 +127,14 @@ function validationDiagnostic(path: string, message: string): Diagnostic {
  */
 function startStack(stack: TailnetStack, ir: StackIr, time: Timer, analyzer: PolicyAnalyzer): StartedStack {
   const files = new Map<string, string>();
-  let analysis: PendingCall<PolicyAnalysis> | undefined;
-  for (const emitter of STACK_EMITTERS) {
+  const emit = (emitter: Emitter) => {
     for (const f of time(`emit:${emitter.name}`, () => emitter.emit(ir))) files.set(f.path, f.content);
-    if (!analysis && POLICY_ANALYSIS_INPUTS.every((file) => files.has(file))) {
-      const input = synthesizedPolicy(ir, files);
-      // inline, the whole analysis is timed here; on a worker, only the time spent waiting for it (below)
-      if (input) analysis = time('policy-analysis', () => analyzer.analyze(input));
-    }
-  }
+  };
+  POLICY_EMITTERS.forEach(emit);
+  const input = synthesizedPolicy(ir, files);
+  // inline, the whole analysis is timed here; on a worker, only the time spent waiting for it (finishStack)
+  const analysis = input && time('policy-analysis', () => analyzer.analyze(input));
+  STACK_EMITTERS.filter((e) => !POLICY_EMITTERS.includes(e)).forEach(emit);
   for (const f of time('emit:terraform', () => emitTerraform(ir, stack, files))) files.set(f.path, f.content);
   return { path: stack.node.path, ir, files, analysis };
 }
@@ -148,9 +147,6 @@ interface StartedStack {
   /** Absent for a stack without a policy. */
   readonly analysis?: PendingCall<PolicyAnalysis> | undefined;
 }
-
-/** The emitters whose files the policy analysis reads; they come first in STACK_EMITTERS. */
-const POLICY_ANALYSIS_INPUTS = ['policy.hujson', 'policy.json', INVENTORY_FILE];
 
 /**
  * Phase 6, second half: the policy check's findings (into `checked`), then the summary emitters, which describe

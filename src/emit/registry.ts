@@ -13,10 +13,15 @@ import { sshEmitter } from './ssh';
 import { systemdEmitter } from './systemd';
 import { wireguardEmitter } from './wireguard';
 
+/**
+ * The emitters of the files the policy analysis reads (policy.hujson, policy.json, devices.json): synth runs them
+ * first and starts the analysis as soon as they are done.
+ */
+export const POLICY_EMITTERS: readonly Emitter[] = [policyEmitter, inventoryEmitter];
+
 /** The pure emitters every stack runs, in no particular order (their file paths never overlap). */
 export const STACK_EMITTERS: readonly Emitter[] = [
-  policyEmitter,
-  inventoryEmitter,
+  ...POLICY_EMITTERS,
   kubernetesEmitter,
   headscaleEmitter,
   nixosEmitter,

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildStack, generateModel, SIZES } from '../../../bench/stack-generator';
-import { TailnetApp } from '../../../src';
+import { ANY, Autogroup, Grant, Ip, Tag, TailnetApp } from '../../../src';
 import { BlockingWorker } from '../../../src/core/blocking-worker';
 import {
   analysisWorker,
@@ -11,7 +11,7 @@ import {
 } from '../../../src/core/policy-analysis';
 import { type SynthesizedPolicy, synthesizedPolicy } from '../../../src/emit/policy/check';
 import { analyzeStackPolicy, type PolicyAnalysis } from '../../../src/emit/report/analysis';
-import { tmpDir } from '../../helpers';
+import { newStack, tmpDir } from '../../helpers';
 
 /** A generated tailnet of bench size S, emitted up to the files the analysis reads. */
 function benchInput(): SynthesizedPolicy {
@@ -73,5 +73,26 @@ describe('synth of a generated tailnet', () => {
       return app.synthesize({ policyAnalysis }).map((r) => ({ files: [...r.files], diagnostics: r.diagnostics }));
     };
     expect(synth('worker')).toEqual(synth('inline'));
+  });
+});
+
+describe('synth with the analysis on a worker thread', () => {
+  it('fails as inline does when a policy test fails, in a stack that declares no device', () => {
+    const failing = (policyAnalysis: 'inline' | 'worker') => {
+      const { app, stack } = newStack();
+      const server = new Tag(stack, 'Server', { owners: [Autogroup.ADMIN] });
+      const client = new Tag(stack, 'Client', { owners: [Autogroup.ADMIN] });
+      new Grant(stack, 'ClientsEverything', { src: [client], dst: [ANY], ip: [Ip.ALL] });
+      stack.expect(client).cannotReach(server, 22);
+      try {
+        app.synthesize({ policyAnalysis });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'synth succeeded';
+    };
+    const message = failing('worker');
+    expect(message).toMatch(/TN5060/);
+    expect(message).toBe(failing('inline'));
   });
 });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IConstruct } from 'constructs';
 import { compareStrings } from '../core/diagnostics';
 import type { TailnetStack } from '../core/stack';
@@ -151,7 +151,7 @@ function assignAddresses(devices: DeviceIr[]): DeviceIr[] {
 }
 
 function hashName(name: string): number {
-  return createHash('sha256').update(name).digest().readUInt32BE(0);
+  return hash('sha256', name, 'buffer').readUInt32BE(0);
 }
 
 /** 100.64.0.0/10 has 2^22 addresses; skip .0/.255, 100.100.100.0/24 (Quad100) and 100.115.92.0/23 (ChromeOS). */

@@ -21,8 +21,12 @@ export interface PolicyAnalyzer {
   analyze(input: SynthesizedPolicy): PendingCall<PolicyAnalysis>;
 }
 
-/** Constructs in all stacks from which `auto` uses a worker: the size where the overlap starts to pay (bench M). */
-export const WORKER_THRESHOLD_CONSTRUCTS = 2_000;
+/**
+ * Constructs in all stacks from which `auto` uses a worker. On the 2-core bench machine the overlap does not pay at
+ * size M (3,300 constructs: the worker's start-up and the contention for memory cost what it saves) and saves 13 %
+ * at L (16,600); see docs/benchmarks.md.
+ */
+export const WORKER_THRESHOLD_CONSTRUCTS = 10_000;
 
 // the module beside this one, in the form this one has (.ts from the sources, .js when compiled)
 const WORKER_MODULE = path.join(__dirname, '..', 'emit', 'report', `analysis${path.extname(__filename)}`);

@@ -1,10 +1,11 @@
 /**
- * A small builder for emitters that produce HuJSON with comments. Nodes are serialized to rough HuJSON text
- * (comments as `//` lines, a newline after `{`/`[` where expansion is wanted, trailing commas everywhere) and
- * then run through formatHujson, so the final layout is exactly Go's hujson.Format: tabs, trailing commas in
- * expanded composites only, aligned values, one final newline.
+ * A small builder for emitters that produce HuJSON with comments, printed in the layout of Go's hujson.Format:
+ * tabs, trailing commas in expanded composites only, aligned values, one final newline. `printHujson` writes that
+ * layout directly; `printHujsonByFormat` gets it the long way (rough HuJSON text through formatHujson) and is the
+ * oracle that test/property/hujson-print.test.ts holds the direct printer to, byte for byte.
  */
-import { formatHujson } from './hujson-format';
+import { utf8Length } from './hujson-ast';
+import { formatHujson, normalizeStringLiteral } from './hujson-format';
 
 export type HuNode = HuLiteral | HuObject | HuArray;
 
@@ -86,12 +87,171 @@ function checkNumber(value: number, where: string): number {
 }
 
 /**
- * Serializes nodes and formats the result. Comments become `//` lines before their member/element (for object
+ * Prints nodes as hujson.Format lays them out. Comments become `//` lines before their member/element (for object
  * members, comments of the member and of its value node both go before the name); a commented member after the
  * first gets a blank line before it; `leadingComments` (then the root node's comments) go before the top-level
  * value. Throws TypeError on a non-finite number.
+ *
+ * Why not rough text through formatHujson (`printHujsonByFormat`): parsing back and formatting the text we just
+ * wrote was most of the policy emitter at 10,000 devices. Format's rules, for the shapes this builder makes:
+ * - a composite is expanded (one item per line) when asked, when an item has comments, or when a line of it
+ *   printed inline would pass 80 columns; lines are measured without indentation, in UTF-8 bytes, counting `, `
+ *   after every item (the last too) and an expanded child as the lines `{` … `}`;
+ * - expanded items are indented one tab deeper than the closing bracket and all end with a comma;
+ * - in an expanded object, runs of members on one line each get their values aligned; a comment or a member that
+ *   spans lines ends a run.
  */
 export function printHujson(root: HuNode, leadingComments: readonly string[] = []): string {
+  const out: string[] = [];
+  writeComments(out, [...leadingComments, ...(root.comments ?? [])], '');
+  const layout = new Map<HuNode, Layout>();
+  measure(root, layout);
+  printNode(out, root, 0, layout);
+  out.push('\n');
+  return out.join('');
+}
+
+/** What Format's expandComposites computes for a node: its first/last line lengths as printed, and expansion. */
+interface Layout {
+  readonly first: number;
+  readonly last: number;
+  readonly multiline: boolean;
+  readonly expanded: boolean;
+  /** Some composite inside (or this one) is expanded: the node spans lines. */
+  readonly spans: boolean;
+}
+
+const PUNCH_CARD_WIDTH = 80;
+
+function measure(node: HuNode, layout: Map<HuNode, Layout>): Layout {
+  let result: Layout;
+  if (node.kind === 'literal') {
+    const length = utf8Length(literalJson(node.value));
+    result = { first: length, last: length, multiline: false, expanded: false, spans: false };
+  } else {
+    const items = node.kind === 'object' ? node.members.map((m) => m.value) : node.elements;
+    const commented =
+      node.kind === 'object'
+        ? node.members.some((m) => memberComments(m).length > 0)
+        : node.elements.some((e) => (e.comments?.length ?? 0) > 0);
+    const finished: number[] = [];
+    let current = 1; // '{' or '['
+    let spans = false;
+    let tooLong = false;
+    items.forEach((item, i) => {
+      if (node.kind === 'object') current += utf8Length(keyJson(node.members[i].key)) + 2; // '"k": '
+      const inner = measure(item, layout);
+      spans ||= inner.spans;
+      current += inner.first;
+      if (inner.multiline) {
+        finished.push(current);
+        current = inner.last;
+      }
+      current += 2; // ', '
+    });
+    current += 1; // '}' or ']'
+    finished.push(current);
+    for (const length of finished) tooLong ||= length > PUNCH_CARD_WIDTH;
+    const expanded = items.length > 0 && (node.expand === true || commented || tooLong);
+    result = expanded
+      ? { first: 1, last: 1, multiline: true, expanded, spans: true }
+      : {
+          first: finished[0],
+          last: finished[finished.length - 1],
+          multiline: finished.length > 1,
+          expanded,
+          spans,
+        };
+  }
+  layout.set(node, result);
+  return result;
+}
+
+function printNode(out: string[], node: HuNode, depth: number, layout: Map<HuNode, Layout>): void {
+  if (node.kind === 'literal') {
+    out.push(literalJson(node.value));
+    return;
+  }
+  const expanded = layout.get(node)!.expanded;
+  const open = node.kind === 'object' ? '{' : '[';
+  const close = node.kind === 'object' ? '}' : ']';
+  if (!expanded) {
+    out.push(open);
+    if (node.kind === 'object') {
+      node.members.forEach((m, i) => {
+        if (i > 0) out.push(', ');
+        out.push(keyJson(m.key), ': ');
+        printNode(out, m.value, depth, layout);
+      });
+    } else {
+      node.elements.forEach((e, i) => {
+        if (i > 0) out.push(', ');
+        printNode(out, e, depth, layout);
+      });
+    }
+    out.push(close);
+    return;
+  }
+  const indent = '\t'.repeat(depth + 1);
+  out.push(open);
+  if (node.kind === 'object') {
+    const padding = alignment(node, layout);
+    node.members.forEach((m, i) => {
+      const comments = memberComments(m);
+      out.push(i > 0 && comments.length > 0 ? '\n\n' : '\n');
+      writeComments(out, comments, indent);
+      out.push(indent, keyJson(m.key), ': ', padding[i]);
+      printNode(out, m.value, depth + 1, layout);
+      out.push(',');
+    });
+  } else {
+    node.elements.forEach((e, i) => {
+      const comments = e.comments ?? NO_COMMENTS;
+      out.push(i > 0 && comments.length > 0 ? '\n\n' : '\n');
+      writeComments(out, comments, indent);
+      out.push(indent);
+      printNode(out, e, depth + 1, layout);
+      out.push(',');
+    });
+  }
+  out.push('\n', '\t'.repeat(depth), close);
+}
+
+/** Format's alignObjectValues for an expanded object: the spaces after each member's `: `. */
+function alignment(node: HuObject, layout: Map<HuNode, Layout>): string[] {
+  const padding: string[] = node.members.map(() => '');
+  let run: { index: number; width: number }[] = [];
+  const alignRun = () => {
+    let widest = 0;
+    for (const row of run) widest = Math.max(widest, row.width);
+    for (const row of run) padding[row.index] = ' '.repeat(widest - row.width);
+    run = [];
+  };
+  node.members.forEach((m, i) => {
+    if (layout.get(m.value)!.spans) {
+      alignRun();
+      return;
+    }
+    if (memberComments(m).length > 0) alignRun(); // a comment line (or the blank line before it) ends a run
+    run.push({ index: i, width: utf8Length(keyJson(m.key)) });
+  });
+  alignRun();
+  return padding;
+}
+
+/** A key as Format leaves it: JSON.stringify's escapes, re-encoded the way Go's hujson does where they differ. */
+function keyJson(key: string): string {
+  const text = JSON.stringify(key);
+  return text.includes('\\') ? normalizeStringLiteral(text) : text;
+}
+
+function literalJson(value: string | number | boolean | null): string {
+  const text = literalText(value);
+  return typeof value === 'string' && text.includes('\\') ? normalizeStringLiteral(text) : text;
+}
+
+/** The long way, kept as the oracle of `printHujson`: rough HuJSON text, then formatHujson. */
+export function printHujsonByFormat(root: HuNode, leadingComments: readonly string[] = []): string {
   const chunks: string[] = [];
   writeComments(chunks, [...leadingComments, ...(root.comments ?? [])], '');
   writeNode(chunks, root, 0);

@@ -24,33 +24,59 @@ export interface WorkerSpec {
 }
 
 export interface PendingCall<T> {
-  /** Blocks until the answer arrives; throws the worker's error, or when it does not answer in time. */
+  /** Blocks until the answer arrives; throws a WorkerCallError when there is none. */
   wait(): T;
 }
 
-/** Thrown for an error inside the worker's handler; `workerStack` is its stack there. */
+/**
+ * Why a call has no answer: the handler threw (`handler`), the handler could not be loaded (`load`), the worker
+ * stopped before answering (`stopped`: it exited or crashed), or it did not answer in time (`timeout`).
+ */
+export type WorkerFailure = 'handler' | 'load' | 'stopped' | 'timeout';
+
 export class WorkerCallError extends Error {
   constructor(
     message: string,
+    readonly reason: WorkerFailure,
+    /** The error's stack inside the worker, when it threw. */
     readonly workerStack?: string,
   ) {
     super(message);
   }
 }
 
+// Every call is released, answered or not: after its reply, or when the worker exits (process.exit, an uncaught
+// error) with calls still open, so that a caller blocked in Atomics.wait never waits out the timeout for a dead
+// worker. A reply that cannot be copied to the calling thread becomes an error reply.
 const MESSAGE_LOOP = `
+const open = new Set();
+const release = (flag) => { Atomics.store(flag, 0, 1); Atomics.notify(flag, 0); };
+process.on('exit', () => { for (const flag of open) release(flag); });
+const describe = (e) => String((e && e.message) || e);
 parentPort.on('message', async ({ request, port, signal }) => {
-  let reply;
-  try {
-    reply = { value: await handle(request) };
-  } catch (e) {
-    reply = { error: String((e && e.message) || e), stack: e && e.stack };
-  }
-  port.postMessage(reply);
-  port.close();
   const flag = new Int32Array(signal);
-  Atomics.store(flag, 0, 1);
-  Atomics.notify(flag, 0);
+  open.add(flag);
+  try {
+    let reply;
+    if (loadError !== undefined) {
+      reply = { error: describe(loadError), stack: loadError && loadError.stack, reason: 'load' };
+    } else {
+      try {
+        reply = { value: await handle(request) };
+      } catch (e) {
+        reply = { error: describe(e), stack: e && e.stack, reason: 'handler' };
+      }
+    }
+    try {
+      port.postMessage(reply);
+    } catch (e) {
+      port.postMessage({ error: 'its answer cannot be sent to the calling thread: ' + describe(e), reason: 'handler' });
+    }
+  } finally {
+    port.close();
+    open.delete(flag);
+    release(flag);
+  }
 });
 `;
 
@@ -64,10 +90,11 @@ export class BlockingWorker<Request, Response> {
     if (this.worker) return;
     const source = `const { parentPort, workerData } = require('node:worker_threads');
 let handle;
+let loadError;
 try {
   handle = (() => {\n${this.spec.handler}\n})();
 } catch (e) {
-  handle = () => { throw e; };
+  loadError = e;
 }
 ${MESSAGE_LOOP}`;
     const w = new Worker(source, { eval: true, workerData: this.spec.workerData ?? {} });
@@ -89,16 +116,23 @@ ${MESSAGE_LOOP}`;
         const waited = Atomics.wait(new Int32Array(signal), 0, 0, this.spec.timeoutMs);
         const message = receiveMessageOnPort(port1)?.message as
           | { value: Response; error?: undefined }
-          | { error: string; stack?: string }
+          | { error: string; stack?: string; reason: WorkerFailure }
           | undefined;
         port1.close();
-        if (waited === 'timed-out' || !message) {
+        if (waited === 'timed-out') {
           void worker.terminate();
           this.forget(worker);
-          throw new Error(`${this.spec.label} did not answer within ${this.spec.timeoutMs / 1000}s`);
+          throw new WorkerCallError(
+            `${this.spec.label} did not answer within ${this.spec.timeoutMs / 1000}s`,
+            'timeout',
+          );
+        }
+        if (!message) {
+          this.forget(worker);
+          throw new WorkerCallError(`${this.spec.label} stopped before answering`, 'stopped');
         }
         if (message.error !== undefined)
-          throw new WorkerCallError(`${this.spec.label}: ${message.error}`, message.stack);
+          throw new WorkerCallError(`${this.spec.label}: ${message.error}`, message.reason, message.stack);
         return message.value;
       },
     };

@@ -9,9 +9,13 @@ import { BlockingWorker, moduleHandler, type PendingCall, WorkerCallError } from
  * Where synth runs the policy analysis of its stacks (check + report body, src/emit/report/analysis.ts):
  * - `inline`: on the calling thread, at once;
  * - `worker`: on a worker thread, started before the stacks are lowered so its modules load meanwhile; the analysis
- *   of a stack runs while the main thread emits the other files and Terraform (the largest part of a big synth);
- * - `auto` (default): `worker` for a large tailnet on a machine with two cores or more, otherwise `inline` (for a
- *   small one, the worker's start-up costs more than the overlap saves). `TAILNET_CDK_WORKERS=0` forces `inline`.
+ *   of a stack runs while the main thread emits the other files and Terraform (the largest part of a big synth).
+ *   A failure of the worker is an error (tests use this mode to know the worker did the work);
+ * - `auto` (default): a worker for a large tailnet on a machine with two cores or more, otherwise `inline` (for a
+ *   small one, the worker's start-up costs more than the overlap saves). If the worker fails in any way (cannot
+ *   load the engine, stops, times out, or the analysis throws there), the analysis runs again on this thread: the
+ *   synth still succeeds, or fails with the analysis's own error and stack. `TAILNET_DEBUG=1` says so on stderr.
+ * `TAILNET_CDK_WORKERS=0` forces `inline`.
  * Both give the same bytes (tested): the analysis is a pure function of plain data.
  */
 export type AnalysisMode = 'auto' | 'inline' | 'worker';
@@ -49,24 +53,25 @@ export function policyAnalyzer(mode: AnalysisMode, constructs: number): PolicyAn
     prepareAnalysis();
     return INLINE;
   }
-  return workerAnalyzer(analysisWorker());
+  return workerAnalyzer(analysisWorker(), { fallback: mode === 'auto' });
 }
 
-/** Analysis on `worker`, falling back to this thread if the worker fails. */
-export function workerAnalyzer(worker: BlockingWorker<SynthesizedPolicy, PolicyAnalysis>): PolicyAnalyzer {
+/** Analysis on `worker`; with `fallback`, on this thread again when the worker fails. */
+export function workerAnalyzer(
+  worker: BlockingWorker<SynthesizedPolicy, PolicyAnalysis>,
+  options: { readonly fallback: boolean },
+): PolicyAnalyzer {
   worker.start();
   return {
     mode: 'worker',
     analyze(input) {
       const pending = worker.call(input);
       return {
-        // A worker that could not load the engine (or failed) is not the end: the same pure function runs here,
-        // and throws here with a useful stack if the analysis itself is at fault.
         wait: () => {
           try {
             return pending.wait();
           } catch (e) {
-            if (!(e instanceof WorkerCallError)) throw e;
+            if (!(e instanceof WorkerCallError) || !options.fallback) throw e;
             if (process.env.TAILNET_DEBUG === '1') {
               process.stderr.write(
                 `${e.message}; the policy analysis ran on the main thread\n${e.workerStack ?? ''}\n`,

@@ -121,6 +121,20 @@ describe.skipIf(!hasChromium)('access report in Chromium', () => {
     expect(await visible.count()).toBe(total);
   });
 
+  it('draws a pale dot in each empty matrix cell and none in the others', async () => {
+    const marks = await page.evaluate(() =>
+      [...document.querySelectorAll('#matrix tbody td')].map((td) => ({
+        empty: td.childNodes.length === 0,
+        after: getComputedStyle(td, '::after').content,
+      })),
+    );
+    const empty = marks.filter((m) => m.empty);
+    expect(empty.length).toBeGreaterThan(0);
+    expect(empty.length).toBeLessThan(marks.length);
+    for (const m of empty) expect(m.after).toBe('"·"');
+    for (const m of marks.filter((c) => !c.empty)) expect(m.after).toBe('none');
+  });
+
   it('lists the policy tests as passed and the artifacts with their sha256', async () => {
     const failed = await page.locator('#tests-table tr.fail').count();
     const passed = await page.locator('#tests-table tr.pass').count();

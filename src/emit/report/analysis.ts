@@ -2,8 +2,8 @@ import type { Diagnostic } from '../../core/diagnostics';
 import { startGraphviz } from '../graph';
 import { INVENTORY_FILE } from '../inventory';
 import { checkSynthesizedPolicy, type SynthesizedPolicy } from '../policy/check';
+import { startReport } from './build';
 import { type ReportBody, renderReportBody } from './html';
-import { startReport } from './index';
 
 /**
  * What synth learns from the policy engine about one stack: the check of its policy (validation, tests, lint),

@@ -9,6 +9,15 @@ function worker<Req, Res>(handler: string, timeoutMs = 20_000): BlockingWorker<R
   return w;
 }
 
+function failure(call: () => unknown): string | undefined {
+  try {
+    call();
+  } catch (e) {
+    return e instanceof WorkerCallError ? e.reason : `not a WorkerCallError: ${e}`;
+  }
+  return undefined;
+}
+
 afterEach(async () => {
   await Promise.all(started.splice(0).map((w) => w.stop()));
 });
@@ -46,6 +55,7 @@ describe('BlockingWorker', () => {
     }
     expect(error).toBeInstanceOf(WorkerCallError);
     expect((error as WorkerCallError).message).toBe('test worker: negative: -2');
+    expect((error as WorkerCallError).reason).toBe('handler');
     expect((error as WorkerCallError).workerStack).toMatch(/RangeError: negative: -2/);
     // the worker survives a failed call
     expect(w.call(5).wait()).toBe(5);
@@ -54,7 +64,26 @@ describe('BlockingWorker', () => {
   it('reports a handler that cannot load on every call instead of hanging', () => {
     const w = worker<number, number>("require('no-such-module-anywhere'); return (n) => n;");
     expect(() => w.call(1).wait()).toThrow(/test worker: Cannot find module 'no-such-module-anywhere'/);
-    expect(() => w.call(2).wait()).toThrow(/Cannot find module/);
+    expect(failure(() => w.call(2).wait())).toBe('load');
+  });
+
+  it('releases the caller at once when the worker exits or crashes with calls open, and starts afresh', () => {
+    const w = worker<string, string>(
+      "return (how) => { if (how === 'exit') process.exit(3); if (how === 'crash') setTimeout(() => { throw new Error('boom'); }); return new Promise(() => {}); };",
+      20_000,
+    );
+    for (const how of ['exit', 'crash']) {
+      const started = Date.now();
+      expect(failure(() => w.call(how).wait())).toBe('stopped');
+      expect(Date.now() - started).toBeLessThan(10_000); // not the 20 s timeout
+    }
+    const fresh = worker<number, number>('return (n) => n + 1;');
+    expect(fresh.call(1).wait()).toBe(2);
+  });
+
+  it('turns an answer that cannot be copied to the calling thread into an error', () => {
+    const w = worker<number, unknown>('return () => () => 1;');
+    expect(() => w.call(0).wait()).toThrow(/test worker: its answer cannot be sent to the calling thread/);
   });
 
   it('gives up on a worker that does not answer in time, and starts a fresh one for the next call', () => {
@@ -63,6 +92,7 @@ describe('BlockingWorker', () => {
       300,
     );
     expect(() => w.call(0).wait()).toThrow('test worker did not answer within 0.3s');
+    expect(failure(() => w.call(0).wait())).toBe('timeout');
     expect(w.call(7).wait()).toBe(7);
   });
 });

@@ -10,6 +10,7 @@ import {
   workerAnalyzer,
 } from '../../../src/core/policy-analysis';
 import { type SynthesizedPolicy, synthesizedPolicy } from '../../../src/emit/policy/check';
+import { REPORT_FILE, reportEmitter } from '../../../src/emit/report';
 import { analyzeStackPolicy, type PolicyAnalysis } from '../../../src/emit/report/analysis';
 import { newStack, tmpDir } from '../../helpers';
 
@@ -37,14 +38,16 @@ describe('the policy analysis of a stack', () => {
     expect(here.report.sections.join('\n')).toContain('<svg');
   });
 
-  it('falls back to the calling thread when the worker fails, with the same answer', () => {
+  it('falls back to the calling thread when the worker fails (auto), and fails with the worker otherwise', () => {
     const broken = new BlockingWorker<SynthesizedPolicy, PolicyAnalysis>({
       label: 'broken analysis',
       handler: "throw new Error('cannot load the engine');",
       timeoutMs: 10_000,
     });
     try {
-      expect(workerAnalyzer(broken).analyze(input).wait()).toEqual(analyzeStackPolicy(input));
+      expect(workerAnalyzer(broken, { fallback: true }).analyze(input).wait()).toEqual(analyzeStackPolicy(input));
+      const strict = workerAnalyzer(broken, { fallback: false }).analyze(input);
+      expect(() => strict.wait()).toThrow('broken analysis: cannot load the engine');
     } finally {
       void broken.stop();
     }
@@ -62,6 +65,18 @@ describe('the policy analysis of a stack', () => {
     } finally {
       delete process.env.TAILNET_CDK_WORKERS;
     }
+  });
+});
+
+describe('the report emitter on its own', () => {
+  it('runs the same analysis and writes the report synth writes', () => {
+    const app = new TailnetApp({ outdir: tmpDir('analysis'), cdktfOutdir: tmpDir('analysis-cdktf') });
+    buildStack(app, generateModel(SIZES.S));
+    const [result] = app.synthesize({ policyAnalysis: 'inline' });
+    const others = new Map([...result.files].filter(([file]) => file !== REPORT_FILE));
+    expect(reportEmitter.emit(result.ir, others)).toEqual([
+      { path: REPORT_FILE, content: result.files.get(REPORT_FILE) },
+    ]);
   });
 });
 

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TailnetSize } from './stack-generator';
+import { BENCH_TASKS } from './tasks';
 
 /**
  * `npm run bench [-- --smoke] [-- --sizes S,M,L] [-- --runs N]`: generated tailnets at three sizes, each task in a
@@ -70,16 +71,7 @@ function processMs(command: string[], times: number): number {
 const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
 if (build.status !== 0) throw new Error('npm run build failed');
 
-const TASKS = [
-  'synth',
-  'synth-inline',
-  'validate',
-  'test',
-  'plan',
-  'explain',
-  'baseline-cdktf',
-  'baseline-floor',
-] as const;
+const TASKS = BENCH_TASKS;
 const results: Record<string, Record<string, Measurement>> = {};
 for (const size of sizes) {
   const dir = path.join(OUT, size);

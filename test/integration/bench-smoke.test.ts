@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BENCH_TASKS } from '../../bench/tasks';
 import { REPO_ROOT } from '../helpers';
 
 /** A small run of `npm run bench` (size S, one run) so the harness cannot rot; real figures come from the full run. */
@@ -16,17 +17,7 @@ describe('benchmark smoke run', () => {
       },
     );
     expect(r.status, r.stderr).toBe(0);
-    for (const task of [
-      'synth',
-      'synth-inline',
-      'validate',
-      'test',
-      'plan',
-      'explain',
-      'baseline-cdktf',
-      'baseline-floor',
-    ])
-      expect(r.stdout).toContain(task);
+    for (const task of BENCH_TASKS) expect(r.stdout).toContain(task);
     expect(r.stdout).toMatch(/(PASS|FAIL) {2}cold start/);
     const results = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'bench', '.out', 'results.json'), 'utf8'));
     expect(results.results.S.synth.ms).toBeGreaterThan(0);

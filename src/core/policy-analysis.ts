@@ -27,8 +27,8 @@ export interface PolicyAnalyzer {
 
 /**
  * Constructs in all stacks from which `auto` uses a worker. On the 2-core bench machine the overlap does not pay at
- * size M (3,300 constructs: the worker's start-up and the contention for memory cost what it saves) and saves 13 %
- * at L (16,600); see docs/benchmarks.md.
+ * size M (3,300 constructs: the worker's start-up and the contention for memory cost what it saves) and saves
+ * 7–13 % at L (16,600); see docs/benchmarks.md.
  */
 export const WORKER_THRESHOLD_CONSTRUCTS = 10_000;
 
@@ -42,7 +42,7 @@ export function analysisWorker(): BlockingWorker<SynthesizedPolicy, PolicyAnalys
   shared ??= new BlockingWorker({
     label: 'policy analysis',
     handler: moduleHandler(WORKER_MODULE, 'analyzeStackPolicy', 'prepareAnalysis'),
-    // ten times the largest benchmark's analysis on a slow machine; a hung worker must not hang synth forever
+    // far beyond the largest benchmark's analysis (about 1.5 s); a hung worker must not hang synth forever
     timeoutMs: 300_000,
   });
   return shared;

@@ -121,7 +121,7 @@ function validationDiagnostic(path: string, message: string): Diagnostic {
 
 /**
  * Phases 5–6, first half: the pure emitters, then the Terraform emitter (which adds L1 resources to the stack).
- * As soon as the policy and the inventory exist, the policy engine starts checking the policy we are about to
+ * Once the policy and inventory emitters have run, the policy engine starts checking the policy we are about to
  * write, as Tailscale would on save, and building the report's body from that check: on a worker thread for a large
  * tailnet, while the remaining emitters and Terraform run here.
  */

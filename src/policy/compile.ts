@@ -33,7 +33,10 @@ export interface CompileOptions extends Partial<ResolveOptions> {
 
 export interface NetUnit {
   readonly ref: RuleRef;
-  /** Source devices per family: identity matches plus devices whose address of that family is listed literally. */
+  /**
+   * Source devices per family: identity matches plus devices whose address of that family is listed literally.
+   * The two may be one Bitset (no address listed), as may dstV4/dstV6: clone before changing any of them.
+   */
   readonly srcV4: Bitset;
   readonly srcV6: Bitset;
   /** Source addresses for non-device sources (hosts behind subnet routers, the internet). */
@@ -186,13 +189,17 @@ function makeUnitBuilder(resolver: Resolver): UnitBuilder {
       resolver.size,
       dstTargets.map((t) => t.devices),
     );
+    const withListed = (identity: Bitset, addresses: RangeSet, family: Family) =>
+      addresses.ranges.some((r) => r.family === family)
+        ? identity.clone().orWith(resolver.devicesIn(addresses, family))
+        : identity; // most rules list no address: both families share the identity set (units are never mutated)
     return {
       ref,
-      srcV4: srcIdentity.clone().orWith(resolver.devicesIn(srcAddresses, 4)),
-      srcV6: srcIdentity.clone().orWith(resolver.devicesIn(srcAddresses, 6)),
+      srcV4: withListed(srcIdentity, srcAddresses, 4),
+      srcV6: withListed(srcIdentity, srcAddresses, 6),
       srcAddresses,
-      dstV4: dstIdentity.clone().orWith(resolver.devicesIn(dstAddresses, 4)),
-      dstV6: dstIdentity.clone().orWith(resolver.devicesIn(dstAddresses, 6)),
+      dstV4: withListed(dstIdentity, dstAddresses, 4),
+      dstV6: withListed(dstIdentity, dstAddresses, 6),
       dstAddresses,
       dstSelf: dstTargets.some((t) => t.self),
       usesExit: dstTargets.some((t) => t.usesExit),

@@ -45,8 +45,11 @@ export function nixAttrName(key: string): string {
   return IDENTIFIER.test(key) && !KEYWORDS.has(key) ? key : quoteString(key);
 }
 
+const NEEDS_ESCAPE = /[\\"$\n\r\t]/;
+
 /** A "…" string: backslash, quote, `${` and control characters escaped. */
 export function quoteString(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`; // most names, paths and options
   const body = text
     .replace(/\\/g, '\\\\')
     .replace(/"/g, '\\"')

@@ -59,7 +59,7 @@ const value = fc.letrec((tie) => ({
   seq: fc.array(tie('node'), { maxLength: 4 }),
 })).node;
 
-describe('plain scalars that start with a letter', () => {
+describe('plain scalars that start with a letter, `_` or `/`', () => {
   it('read back as the same string under YAML 1.1 and 1.2, whatever the casing of a schema word', () => {
     const casings = fc
       .constantFrom('y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null', 'nan', 'inf', 'x', 'e')
@@ -68,7 +68,7 @@ describe('plain scalars that start with a letter', () => {
           .array(fc.boolean(), { minLength: w.length, maxLength: w.length })
           .map((up) => [...w].map((c, i) => (up[i] ? c.toUpperCase() : c)).join('')),
       );
-    const letterFirst = fc.oneof(fc.stringMatching(/^[A-Za-z][A-Za-z0-9_./@%+=-]{0,10}$/), casings);
+    const letterFirst = fc.oneof(fc.stringMatching(/^[A-Za-z_/][A-Za-z0-9_./@%+=-]{0,10}$/), casings);
     fc.assert(
       fc.property(letterFirst, (s) => {
         for (const print of [printSimpleYaml, printWithLibrary]) {

@@ -74,14 +74,15 @@ function quoteIfAmbiguous(node: Scalar): void {
  */
 const AMBIGUITY: Record<'1.1' | '1.2', Map<string, boolean>> = { '1.1': new Map(), '1.2': new Map() };
 
-const LETTER_FIRST_WORD = /^[A-DF-Za-df-z][A-Za-z0-9_./@%+=-]*$/;
+const LETTER_FIRST_WORD = /^[A-DF-Za-df-z_/][A-Za-z0-9_./@%+=-]*$/;
 /** YAML 1.1 booleans and the null of both schemas, lower-cased; these go to the parser, which knows their casings. */
 const SCHEMA_WORDS = new Set(['y', 'yes', 'n', 'no', 'true', 'false', 'on', 'off', 'null']);
 
 /** True when the plain scalar `text` would not read back as exactly that string. */
 function readsAsOtherThan(text: string, version: '1.1' | '1.2'): boolean {
   if (text === '' || text.trim() !== text) return true;
-  // Names, images, paths: only a boolean or null word (yes, Off, NULL …) among these reads as anything but itself;
+  // Names, images, paths (first a letter, `_` or `/`): only a boolean or null word (yes, Off, NULL …) among these
+  // reads as anything but itself;
   // every number, timestamp and special float starts with a digit, a sign, a dot or `~`, except that the yaml
   // library reads a bare exponent (`E0`, `e5`) as a YAML 1.1 float (found by test/property/yaml-fast.test.ts).
   if (LETTER_FIRST_WORD.test(text) && !SCHEMA_WORDS.has(text.toLowerCase())) return false;

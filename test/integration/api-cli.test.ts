@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { normalizePolicyText } from '../../src/import/policy-normalize';
-import { REPO_ROOT, tmpDir } from '../helpers';
+import { REPO_ROOT, tmpDir, writeAppProject } from '../helpers';
 import { API_FIXTURES, FIXTURES_DIR, MockTailscaleApi } from './api-mock-server';
 
 /**
@@ -61,12 +61,10 @@ async function startServer(options: Partial<ConstructorParameters<typeof MockTai
 async function synthGenerated(stackFile: string, className: string): Promise<Run & { out: string }> {
   const dir = path.dirname(stackFile);
   const module = `./${path.basename(stackFile, '.ts')}`;
-  fs.writeFileSync(
-    path.join(dir, 'app.ts'),
+  writeAppProject(
+    dir,
     `import { TailnetApp } from '${SRC}';\nimport { ${className} } from '${module}';\nconst app = new TailnetApp();\nnew ${className}(app);\napp.synth();\n`,
   );
-  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `${tsx} app.ts` }));
   return { ...(await cli(['synth'], {}, dir)), out: path.join(dir, 'out') };
 }
 

@@ -1,21 +1,16 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { REPO_ROOT, tmpDir } from '../../helpers';
+import { runSynthCli, SRC_IMPORT, tmpDir, writeAppProject } from '../../helpers';
 
 /**
  * `tailnet-cdk synth` end to end on a throw-away project: the app named in cdktf.json writes out/, atomically,
  * never touching files it did not generate, and `--check` names stale files.
  */
-const BIN = path.join(REPO_ROOT, 'bin', 'tailnet-cdk.js');
-const SRC = path.join(REPO_ROOT, 'src').replaceAll('\\', '/');
-
 function project(stackBody: string): string {
-  const dir = tmpDir('project');
-  fs.writeFileSync(
-    path.join(dir, 'app.ts'),
-    `import { ANY, Autogroup, Ip, Tag, TailnetApp, TailnetStack } from '${SRC}';
+  return writeAppProject(
+    tmpDir('project'),
+    `import { ANY, Autogroup, Ip, Tag, TailnetApp, TailnetStack } from '${SRC_IMPORT}';
 const app = new TailnetApp();
 const stack = new TailnetStack(app, 'demo');
 const owners = [Autogroup.ADMIN];
@@ -23,9 +18,6 @@ ${stackBody}
 app.synth();
 `,
   );
-  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `${tsx} app.ts` }));
-  return dir;
 }
 
 function synth(dir: string, ...args: string[]) {
@@ -33,11 +25,7 @@ function synth(dir: string, ...args: string[]) {
 }
 
 function synthWith(env: Record<string, string>, dir: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, 'synth', ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...env },
-  });
+  const r = runSynthCli(dir, args, { ...process.env, NO_COLOR: '1', ...env });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Agent, AuthKey, Coordinator, LinuxHost, Monitoring, NixosHost, Secret } from '../../../src';
 import { parseSystemdUnit } from '../../../src/core/canonical/systemd';
-import { REPO_ROOT, synthDiagnostics, tmpDir } from '../../helpers';
+import { runSynthCli, SRC_IMPORT, synthDiagnostics, tmpDir, writeAppProject } from '../../helpers';
 import { fixture, type NixosFixture, synth } from '../nixos/helpers';
 
 /** Coordinator on a NixOS host, agents on a NixOS host and a plain Linux host, monitoring with Grafana. */
@@ -211,10 +210,9 @@ describe('bad dispatcher input', () => {
 
   it('exits 1 through the CLI on duplicate agents and writes nothing', () => {
     const dir = tmpDir('dispatcher-bad');
-    const src = path.join(REPO_ROOT, 'src').replaceAll('\\', '/');
-    fs.writeFileSync(
-      path.join(dir, 'app.ts'),
-      `import { Coordinator, LinuxHost, NixosHost, Tag, TailnetApp, TailnetStack, User } from '${src}';
+    writeAppProject(
+      dir,
+      `import { Coordinator, LinuxHost, NixosHost, Tag, TailnetApp, TailnetStack, User } from '${SRC_IMPORT}';
 const app = new TailnetApp();
 const stack = new TailnetStack(app, 'bad');
 const t = new Tag(stack, 'Server', { owners: [User.fromLogin('a@example.com')] });
@@ -224,12 +222,7 @@ c.addAgent('B', { host: new LinuxHost(stack, 'W2', { hostname: 'worker', tags: [
 app.synth();
 `,
     );
-    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-    fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `${tsx} app.ts` }));
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'tailnet-cdk.js'), 'synth'], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
+    const r = runSynthCli(dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error TN2071 [bad/Jobs/B] agent host "worker" already runs agent bad/Jobs/A');
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);

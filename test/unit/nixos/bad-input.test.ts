@@ -1,9 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AuthKey, Monitoring, Priority, Reach, TuningPreset } from '../../../src';
-import { REPO_ROOT, synthDiagnostics, tmpDir } from '../../helpers';
+import { runSynthCli, SRC_IMPORT, synthDiagnostics, tmpDir, writeAppProject } from '../../helpers';
 import { fixture, host, type NixosFixture } from './helpers';
 
 /** Issue 4 §8: each bad input is one diagnostic with code, construct path, the value received and a fix. */
@@ -158,10 +157,9 @@ describe('bad NixOS input', () => {
 
   it('exits 1 through the CLI and writes nothing', () => {
     const dir = tmpDir('nixos-bad');
-    const src = path.join(REPO_ROOT, 'src').replaceAll('\\', '/');
-    fs.writeFileSync(
-      path.join(dir, 'app.ts'),
-      `import { NixosHost, Reach, Tag, TailnetApp, TailnetStack, User } from '${src}';
+    writeAppProject(
+      dir,
+      `import { NixosHost, Reach, Tag, TailnetApp, TailnetStack, User } from '${SRC_IMPORT}';
 const app = new TailnetApp();
 const stack = new TailnetStack(app, 'bad');
 const server = new Tag(stack, 'Server', { owners: [User.fromLogin('a@example.com')] });
@@ -169,12 +167,7 @@ new NixosHost(stack, 'Web', { tags: [server] }).addProxy('Ollama', { upstreamPor
 app.synth();
 `,
     );
-    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-    fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `${tsx} app.ts` }));
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'tailnet-cdk.js'), 'synth'], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
+    const r = runSynthCli(dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error TN2005 [bad/Web/Ollama] rateLimit: "fast" is not a rate');
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,7 +14,7 @@ import {
   TailscaleService,
   User,
 } from '../../../src';
-import { newStack, REPO_ROOT, synthDiagnostics, tmpDir } from '../../helpers';
+import { newStack, runSynthCli, SRC_IMPORT, synthDiagnostics, tmpDir, writeAppProject } from '../../helpers';
 
 /** Issue 6: each bad Service or auth-method input is one diagnostic with a stable code, the construct path and a fix. */
 describe('bad Tailscale Service and auth-method input', () => {
@@ -150,10 +149,9 @@ describe('bad Tailscale Service and auth-method input', () => {
 
   it('exits 1 through the CLI and writes nothing', () => {
     const dir = tmpDir('services-bad');
-    const src = path.join(REPO_ROOT, 'src').replaceAll('\\', '/');
-    fs.writeFileSync(
-      path.join(dir, 'app.ts'),
-      `import { NixosHost, ServicePort, Tag, TailnetApp, TailnetStack, TailscaleService, Autogroup } from '${src}';
+    writeAppProject(
+      dir,
+      `import { NixosHost, ServicePort, Tag, TailnetApp, TailnetStack, TailscaleService, Autogroup } from '${SRC_IMPORT}';
 const app = new TailnetApp();
 const stack = new TailnetStack(app, 'bad');
 const host = new Tag(stack, 'Host', { owners: [Autogroup.ADMIN] });
@@ -162,12 +160,7 @@ new NixosHost(stack, 'Box', { user: 'alice@example.com' }).addService(svc);
 app.synth();
 `,
     );
-    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-    fs.writeFileSync(path.join(dir, 'cdktf.json'), JSON.stringify({ language: 'typescript', app: `${tsx} app.ts` }));
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'tailnet-cdk.js'), 'synth'], {
-      cwd: dir,
-      encoding: 'utf8',
-    });
+    const r = runSynthCli(dir);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('error TN1081 [bad/Box/web] host "box" is untagged');
     expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 
 /**
  * Shared by the network-namespace tests (nftables zones, WireGuard enforcement): commands in namespaces with bounded
@@ -39,4 +39,20 @@ export interface Probe {
   readonly proto: 'tcp' | 'udp';
   readonly port: number;
   readonly expect: 'open' | 'dropped';
+}
+
+/** Runs the node `script` in namespace `ns` and resolves once it prints `ready` (rejects after 5 s). */
+export async function startProbeServer(ns: string, script: string): Promise<ChildProcess> {
+  const server = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('probe server did not start')), 5000);
+    server.stdout?.on('data', (d: Buffer) => {
+      if (!d.toString().includes('ready')) return;
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return server;
 }

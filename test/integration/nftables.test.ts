@@ -1,10 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Autogroup, NixosHost, Tag, TailnetStack } from '../../src';
 import { tmpDir } from '../helpers';
-import { inNetns, PROBE, type Probe, run } from './netns';
+import { inNetns, PROBE, type Probe, run, startProbeServer } from './netns';
 import { artifacts, exampleStacks, synthStacks } from './nixos-stacks';
 import { canUseNetns, hasTool, requireTool } from './tools';
 
@@ -133,17 +133,7 @@ describe.skipIf(!netns || !hasTool('node'))('zones in network namespaces', () =>
 
   beforeAll(async () => {
     setUpNamespaces(zonesRuleset());
-    server = spawn('ip', ['netns', 'exec', NS.server, process.execPath, '-e', SERVER], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('probe server did not start')), 5000);
-      server?.stdout?.on('data', (d: Buffer) => {
-        if (!d.toString().includes('ready')) return;
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    server = await startProbeServer(NS.server, SERVER);
   });
 
   afterAll(() => {

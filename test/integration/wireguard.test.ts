@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,7 @@ import type { StackSynthesis } from '../../src/core/synth';
 import { ClawbernetesAirgappedStack } from '../../stacks/clawbernetes-airgapped';
 import { tmpDir } from '../helpers';
 import { secretFindings } from './artifact-checks';
-import { inNetns, PROBE, type Probe, run } from './netns';
+import { inNetns, PROBE, type Probe, run, startProbeServer } from './netns';
 import { canUseNetns, hasTool, requireTool } from './tools';
 
 /**
@@ -237,17 +237,7 @@ describe.skipIf(!netns || !hasWg)('WireGuard enforcement in network namespaces',
         if (up.status !== 0) throw new Error(`wg-quick up in ${role}: ${up.stderr}`);
       }
     }
-    server = spawn('ip', ['netns', 'exec', NS.gpu, process.execPath, '-e', SERVER], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('probe server did not start')), 5000);
-      server?.stdout?.on('data', (d: Buffer) => {
-        if (!d.toString().includes('ready')) return;
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    server = await startProbeServer(NS.gpu, SERVER);
     // first packets start the handshakes: one allowed connect per source, result ignored
     for (const role of ['gateway', 'admin'] as const) {
       inNetns(NS[role], process.execPath, ['-e', PROBE, JSON.stringify(PROBES[role].slice(0, 1))]);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { formatHujson, HujsonSyntaxError } from '../core/canonical/hujson';
-import { makeDevice, type PolicyFile, validatePolicy } from '../policy';
+import { type Inventory, makeDevice, type PolicyFile, validatePolicy } from '../policy';
 import { type AccessChange, planAccess } from '../policy/plan';
 import type { LivePolicy } from './api-client';
 import type { ApiDevice } from './api-schemas';
@@ -63,18 +63,7 @@ function sectionFindings(ours: PolicyFile, theirs: PolicyFile): DriftFinding[] {
 
 /** The engine's plan from the stack's policy (before) to the live one (after): what the live tailnet allows extra. */
 function accessFindings(ours: PolicyFile, theirs: PolicyFile, liveDevices: readonly ApiDevice[]): DriftFinding[] {
-  const devices = liveDevices.map((d) =>
-    makeDevice({
-      name: d.name,
-      user: d.user,
-      tags: d.tags ?? [],
-      addresses: d.addresses,
-      advertisedRoutes: d.advertisedRoutes ?? [],
-      enabledRoutes: d.enabledRoutes ?? [],
-      isExternal: d.isExternal ?? false,
-    }),
-  );
-  const plan = planAccess(ours, theirs, { devices }, { dialect: 'tailscale' });
+  const plan = planAccess(ours, theirs, inventoryOfLiveDevices(liveDevices), { dialect: 'tailscale' });
   return plan.changes.map((c) =>
     finding(IMPORT_CODES.driftAccess, 'access', describe(c), c.src.devices.length > 0 ? [] : c.src.addresses),
   );
@@ -122,4 +111,20 @@ function isRecord(x: unknown): x is Record<string, unknown> {
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** The engine's inventory of devices as the API lists them (already checked against the API's schema). */
+export function inventoryOfLiveDevices(liveDevices: readonly ApiDevice[]): Inventory {
+  const devices = liveDevices.map((d) =>
+    makeDevice({
+      name: d.name,
+      user: d.user,
+      tags: d.tags ?? [],
+      addresses: d.addresses,
+      advertisedRoutes: d.advertisedRoutes ?? [],
+      enabledRoutes: d.enabledRoutes ?? [],
+      isExternal: d.isExternal ?? false,
+    }),
+  );
+  return { devices };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { inventoryOfLiveDevices } from '../../../src/import/drift-policy';
 import { importPolicy } from '../../../src/import/policy-import';
 import { normalizePolicyText } from '../../../src/import/policy-normalize';
 import {
   accessMatrix,
-  inventoryOf,
   planLines,
   policyFixtures,
   SRC,
@@ -45,7 +45,7 @@ describe('import policy round trip', () => {
       expect(normalizePolicyText(synthesized, 'synthesized.hujson')).toEqual(
         normalizePolicyText(fixture.text, 'policy.hujson'),
       );
-      const inventory = inventoryOf(devices);
+      const inventory = inventoryOfLiveDevices(devices);
       expect(planLines(fixture.text, synthesized, inventory)).toEqual([]);
       expect(accessMatrix(synthesized, inventory)).toEqual(accessMatrix(fixture.text, inventory));
       const outcomes = testOutcomes(synthesized, inventory);

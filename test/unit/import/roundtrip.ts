@@ -11,7 +11,6 @@ import {
   compilePolicy,
   type Device,
   type Inventory,
-  makeDevice,
   type PolicyFile,
   runPolicyTests,
   sshAccess,
@@ -114,21 +113,6 @@ export function policyFixtures(): PolicyFixture[] {
     out.push({ name: `example stack ${stack}`, text: fs.readFileSync(file, 'utf8'), devices: async () => devices });
   }
   return out;
-}
-
-export function inventoryOf(apiDevices: readonly ApiDevice[]): Inventory {
-  return {
-    devices: apiDevices.map((d) =>
-      makeDevice({
-        name: d.name,
-        user: d.user,
-        tags: d.tags ?? [],
-        addresses: d.addresses,
-        advertisedRoutes: d.advertisedRoutes ?? [],
-        enabledRoutes: d.enabledRoutes ?? [],
-      }),
-    ),
-  };
 }
 
 export interface Synthesized {

@@ -2,7 +2,7 @@ import type { IConstruct } from 'constructs';
 import { recordedDiagnostics } from '../constructs/private/report';
 import type { Emitter } from '../emit/emitter';
 import { synthesizedPolicy } from '../emit/policy/check';
-import { POLICY_EMITTERS, STACK_EMITTERS, SUMMARY_EMITTERS } from '../emit/registry';
+import { OTHER_EMITTERS, POLICY_EMITTERS, SUMMARY_EMITTERS } from '../emit/registry';
 import type { PolicyAnalysis } from '../emit/report/analysis';
 import { emitTerraform } from '../emit/terraform';
 import { lowerStack } from '../ir/lower';
@@ -134,7 +134,7 @@ function startStack(stack: TailnetStack, ir: StackIr, time: Timer, analyzer: Pol
   const input = synthesizedPolicy(ir, files);
   // inline, the whole analysis is timed here; on a worker, only the time spent waiting for it (finishStack)
   const analysis = input && time('policy-analysis', () => analyzer.analyze(input));
-  STACK_EMITTERS.filter((e) => !POLICY_EMITTERS.includes(e)).forEach(emit);
+  OTHER_EMITTERS.forEach(emit);
   for (const f of time('emit:terraform', () => emitTerraform(ir, stack, files))) files.set(f.path, f.content);
   return { path: stack.node.path, ir, files, analysis };
 }

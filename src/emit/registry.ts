@@ -19,9 +19,8 @@ import { wireguardEmitter } from './wireguard';
  */
 export const POLICY_EMITTERS: readonly Emitter[] = [policyEmitter, inventoryEmitter];
 
-/** The pure emitters every stack runs, in no particular order (their file paths never overlap). */
-export const STACK_EMITTERS: readonly Emitter[] = [
-  ...POLICY_EMITTERS,
+/** The other pure emitters every stack runs, in no particular order (no two write the same path). */
+export const OTHER_EMITTERS: readonly Emitter[] = [
   kubernetesEmitter,
   headscaleEmitter,
   nixosEmitter,

@@ -119,6 +119,8 @@ interface Layout {
   readonly expanded: boolean;
   /** Some composite inside (or this one) is expanded: the node spans lines. */
   readonly spans: boolean;
+  /** Printed once, used by measure and print alike: a literal's JSON text, or an object's member names. */
+  readonly texts: readonly string[];
 }
 
 const PUNCH_CARD_WIDTH = 80;
@@ -126,10 +128,12 @@ const PUNCH_CARD_WIDTH = 80;
 function measure(node: HuNode, layout: Map<HuNode, Layout>): Layout {
   let result: Layout;
   if (node.kind === 'literal') {
-    const length = utf8Length(literalJson(node.value));
-    result = { first: length, last: length, multiline: false, expanded: false, spans: false };
+    const text = literalJson(node.value);
+    const length = utf8Length(text);
+    result = { first: length, last: length, multiline: false, expanded: false, spans: false, texts: [text] };
   } else {
     const items = node.kind === 'object' ? node.members.map((m) => m.value) : node.elements;
+    const texts = node.kind === 'object' ? node.members.map((m) => keyJson(m.key)) : [];
     const commented =
       node.kind === 'object'
         ? node.members.some((m) => memberComments(m).length > 0)
@@ -139,7 +143,7 @@ function measure(node: HuNode, layout: Map<HuNode, Layout>): Layout {
     let spans = false;
     let tooLong = false;
     items.forEach((item, i) => {
-      if (node.kind === 'object') current += utf8Length(keyJson(node.members[i].key)) + 2; // '"k": '
+      if (node.kind === 'object') current += utf8Length(texts[i]) + 2; // '"k": '
       const inner = measure(item, layout);
       spans ||= inner.spans;
       current += inner.first;
@@ -154,13 +158,14 @@ function measure(node: HuNode, layout: Map<HuNode, Layout>): Layout {
     for (const length of finished) tooLong ||= length > PUNCH_CARD_WIDTH;
     const expanded = items.length > 0 && (node.expand === true || commented || tooLong);
     result = expanded
-      ? { first: 1, last: 1, multiline: true, expanded, spans: true }
+      ? { first: 1, last: 1, multiline: true, expanded, spans: true, texts }
       : {
           first: finished[0],
           last: finished[finished.length - 1],
           multiline: finished.length > 1,
           expanded,
           spans,
+          texts,
         };
   }
   layout.set(node, result);
@@ -168,11 +173,11 @@ function measure(node: HuNode, layout: Map<HuNode, Layout>): Layout {
 }
 
 function printNode(out: string[], node: HuNode, depth: number, layout: Map<HuNode, Layout>): void {
+  const { expanded, texts } = layout.get(node)!;
   if (node.kind === 'literal') {
-    out.push(literalJson(node.value));
+    out.push(texts[0]);
     return;
   }
-  const expanded = layout.get(node)!.expanded;
   const open = node.kind === 'object' ? '{' : '[';
   const close = node.kind === 'object' ? '}' : ']';
   if (!expanded) {
@@ -180,7 +185,7 @@ function printNode(out: string[], node: HuNode, depth: number, layout: Map<HuNod
     if (node.kind === 'object') {
       node.members.forEach((m, i) => {
         if (i > 0) out.push(', ');
-        out.push(keyJson(m.key), ': ');
+        out.push(texts[i], ': ');
         printNode(out, m.value, depth, layout);
       });
     } else {
@@ -195,12 +200,12 @@ function printNode(out: string[], node: HuNode, depth: number, layout: Map<HuNod
   const indent = '\t'.repeat(depth + 1);
   out.push(open);
   if (node.kind === 'object') {
-    const padding = alignment(node, layout);
+    const padding = alignment(node, texts, layout);
     node.members.forEach((m, i) => {
       const comments = memberComments(m);
       out.push(i > 0 && comments.length > 0 ? '\n\n' : '\n');
       writeComments(out, comments, indent);
-      out.push(indent, keyJson(m.key), ': ', padding[i]);
+      out.push(indent, texts[i], ': ', padding[i]);
       printNode(out, m.value, depth + 1, layout);
       out.push(',');
     });
@@ -218,7 +223,7 @@ function printNode(out: string[], node: HuNode, depth: number, layout: Map<HuNod
 }
 
 /** Format's alignObjectValues for an expanded object: the spaces after each member's `: `. */
-function alignment(node: HuObject, layout: Map<HuNode, Layout>): string[] {
+function alignment(node: HuObject, keys: readonly string[], layout: Map<HuNode, Layout>): string[] {
   const padding: string[] = node.members.map(() => '');
   let run: { index: number; width: number }[] = [];
   const alignRun = () => {
@@ -233,7 +238,7 @@ function alignment(node: HuObject, layout: Map<HuNode, Layout>): string[] {
       return;
     }
     if (memberComments(m).length > 0) alignRun(); // a comment line (or the blank line before it) ends a run
-    run.push({ index: i, width: utf8Length(keyJson(m.key)) });
+    run.push({ index: i, width: utf8Length(keys[i]) });
   });
   alignRun();
   return padding;

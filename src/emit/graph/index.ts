@@ -35,13 +35,12 @@ export type MapFormat = 'svg' | 'dot' | 'mermaid';
 
 /** The map as drawn everywhere (CLI, report, README picture): bundled, then DOT, Mermaid, or SVG via Graphviz. */
 export function drawAccessMap(map: AccessMap, format: MapFormat, title?: string): string {
+  if (format === 'svg') return startDrawingSvg(map, title).wait();
   const drawn = bundleAccessMap(map);
-  if (format === 'mermaid') return renderMermaid(drawn);
-  const dot = renderDot(drawn, title ? { title } : {});
-  return format === 'dot' ? dot : startSvg(dot).wait();
+  return format === 'mermaid' ? renderMermaid(drawn) : renderDot(drawn, title ? { title } : {});
 }
 
 /** The map's SVG as `drawAccessMap` draws it, laid out by Graphviz while the caller does other work. */
-export function startDrawingSvg(map: AccessMap): PendingCall<string> {
-  return startSvg(renderDot(bundleAccessMap(map)));
+export function startDrawingSvg(map: AccessMap, title?: string): PendingCall<string> {
+  return startSvg(renderDot(bundleAccessMap(map), title ? { title } : {}));
 }

@@ -67,8 +67,8 @@ export function checkSynthesizedPolicy(input: SynthesizedPolicy, file = 'policy.
 export interface SynthesizedPolicyCheck {
   /** Findings attributed to the constructs that produced the rules. */
   readonly diagnostics: Diagnostic[];
-  /** The engine's own result (positions in the policy file), for the report; absent without a policy. */
-  readonly check?: PolicyCheck;
+  /** The engine's own result (positions in the policy file), for the report. */
+  readonly check: PolicyCheck;
 }
 
 function attribute(input: SynthesizedPolicy, d: Diagnostic, lines: readonly string[]): Diagnostic {
